@@ -1,0 +1,47 @@
+# elsx: `make dev` sets up and serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export DJANGO_SETTINGS_MODULE ?= elsx.demo.settings
+MANAGE := $(PY) -m django
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: dev install migrate seed serve test test-fast test-mysql bench check-curriculum messages compile-messages e2e clean
+
+$(VENV)/.installed: setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev,test,mysql]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --run-syncdb --verbosity 0
+
+seed: migrate
+	$(MANAGE) elsx_seed_demo
+
+dev: seed
+	@echo "Serving the course at http://$(HOST):$(PORT)/  (instructor view: add ?student=instructor)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+check-curriculum: install
+	$(PY) -m elsx.curriculum check
+
+test: install
+	$(MANAGE) makemigrations elsx --check --dry-run
+	$(PY) -m elsx.curriculum check
+	$(PY) -m pytest -q tests
+	bash tests/run_mysql.sh $(PY)
+
+test-fast: install
+	$(PY) -m pytest -q -x tests -m "not slow and not browser"
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var build dist *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""The XBlocks: thin classes that hold fields and views and call the API modules."""

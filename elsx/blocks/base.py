@@ -1,0 +1,104 @@
+"""What every elsx block shares: who the learner is, JSON handlers, rendering."""
+import functools
+import json
+import logging
+
+from django.db import DatabaseError
+from django.utils.translation import gettext as _
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.core import XBlock
+
+from elsx import compat, templating
+from elsx.errors import ElsxError, InvalidInput, NotAllowed
+from elsx.learners import Learner
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def json_response(data, status=200):
+    return Response(body=json.dumps(data).encode("utf-8"), status=status,
+                    content_type="application/json", charset="utf-8")
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not allowed")
+
+
+def parse_json_body(request):
+    """The request's JSON object, or InvalidInput with a message fit for the learner."""
+    body = request.body or b""
+    if len(body) > MAX_BODY_BYTES:
+        raise InvalidInput(_("The request is too large (at most {limit} KB).").format(limit=MAX_BODY_BYTES // 1024))
+    try:
+        data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise InvalidInput(_("The request body is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(_("The request body must be a JSON object."))
+    return data
+
+
+def json_handler(staff_only=False, method="POST"):
+    """Wrap a block handler: method check, JSON parsing, permission, error mapping.
+
+    The wrapped function gets (self, data, learner) and returns a dict. Errors
+    from the API become 4xx JSON; a database failure becomes 503 after the
+    transaction rolled back, so nothing partial is stored.
+    """
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(self, request, suffix=""):
+            if request.method != method:
+                response = json_response({"error": _("Use {method} for this request.").format(method=method)}, 405)
+                response.headers["Allow"] = method
+                return response
+            try:
+                learner = self.current_learner()
+                if learner.is_anonymous:
+                    raise NotAllowed(_("Sign in to continue."))
+                if staff_only and not learner.is_staff:
+                    raise NotAllowed(_("This is for course staff only."))
+                data = parse_json_body(request) if method == "POST" else dict(request.GET)
+                return json_response(func(self, data, learner))
+            except ElsxError as exc:
+                return json_response(exc.as_dict(), exc.status)
+            except DatabaseError:
+                log.exception("elsx: database error in handler %s", func.__name__)
+                return json_response({"error": _("The service is temporarily unavailable; nothing was saved. "
+                                                 "Please try again.")}, 503)
+        wrapper.elsx_handler = {"staff_only": staff_only, "method": method}
+        return XBlock.handler(wrapper)
+    return decorate
+
+
+class ElsxBlockMixin:
+    """Identity, course, translation and fragment helpers for elsx blocks."""
+
+    def current_learner(self):
+        return compat.learner_from_runtime(self)
+
+    def course_key(self):
+        return compat.course_key_for(self)
+
+    def gettext(self, text):
+        service = self.runtime.service(self, "i18n")
+        return service.gettext(text) if service is not None else text
+
+    def fragment(self, template, context, js_class=None, js_args=None, css=("css/elsx.css",), js=()):
+        frag = Fragment(templating.render(template, context))
+        for name in css:
+            frag.add_css(templating.static_text(name))
+        for name in js:
+            frag.add_javascript(templating.static_text(name))
+        if js_class:
+            frag.initialize_js(js_class, js_args or {})
+        return frag
+
+    def dom_id(self, suffix=""):
+        """An id unique to this block on the page (several topics can share one)."""
+        raw = str(self.scope_ids.usage_id)
+        safe = "".join(char if char.isalnum() else "-" for char in raw)[-60:]
+        return f"elsx-{safe}{'-' + suffix if suffix else ''}"

@@ -1,0 +1,70 @@
+"""The progress block: the learner's six weeks, hours earned and what remains."""
+from django.utils.translation import gettext as _
+from xblock.completable import XBlockCompletionMode
+from xblock.core import XBlock
+from xblock.fields import Scope, String
+
+from elsx import compat, eligibility, templating
+from elsx.blocks.base import ElsxBlockMixin, json_handler
+from elsx.curriculum import get_curriculum
+
+
+@XBlock.wants("user")
+@XBlock.needs("i18n")
+@XBlock.supports("multi_device")
+class ProgressBlock(ElsxBlockMixin, XBlock):
+    """Where the learner stands: weeks, topics, hours out of 11.0, the next step."""
+
+    display_name = String(display_name=_("Display name"), default="Your progress", scope=Scope.settings)
+    # Not a learning activity: leave it out of the course's completion.
+    completion_mode = XBlockCompletionMode.EXCLUDED
+
+    def _context(self):
+        learner = self.current_learner()
+        course_key = self.course_key()
+        curriculum = get_curriculum()
+        status = eligibility.check(course_key, learner.id if not learner.is_anonymous else "", curriculum)
+        progress = status.progress
+        percent = int(100 * progress.hours_earned / progress.hours_total) if progress.hours_total else 0
+        next_topic = progress.next_topic
+        return {
+            "dom_id": self.dom_id(),
+            "learner": learner,
+            "curriculum": curriculum,
+            "progress": progress,
+            "eligibility": status,
+            "percent": percent,
+            "next_topic": next_topic,
+            "next_url": compat.jump_to_url(course_key, next_topic.id) if next_topic else "",
+            "topic_urls": {topic.id: compat.jump_to_url(course_key, topic.id) for topic in curriculum.topics},
+        }
+
+    def student_view(self, context=None):
+        return self.fragment("elsx/progress.html", self._context(),
+                             js_class="ElsxProgress", js=("js/elsx.js", "js/progress.js"))
+
+    def student_view_data(self, context=None):
+        ctx = self._context()
+        progress = ctx["progress"]
+        return {
+            "hours_earned": float(progress.hours_earned),
+            "hours_total": float(progress.hours_total),
+            "topics_completed": progress.topics_completed,
+            "topics_total": progress.topics_total,
+            "next_topic": progress.next_topic.id if progress.next_topic else None,
+            "weeks": [
+                {"number": week.number, "title": week.title,
+                 "topics": [{"id": topic.id, "title": topic.title, "status": state.status} for topic, state in items]}
+                for week, items in progress.weeks
+            ],
+            "eligible": ctx["eligibility"].eligible,
+        }
+
+    @json_handler()
+    def refresh(self, data, learner):
+        """Re-render after a topic changed on the same page."""
+        return {"html": templating.render("elsx/progress_body.html", self._context())}
+
+    @staticmethod
+    def workbench_scenarios():
+        return []

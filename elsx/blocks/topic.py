@@ -1,0 +1,162 @@
+"""The topic block: one topic's readings, knowledge check and reflection."""
+from django.utils.translation import gettext as _
+from xblock.completable import CompletableXBlockMixin
+from xblock.core import XBlock
+from xblock.fields import Integer, List, Scope, String
+
+from elsx import progress
+from elsx.authoring import OVERRIDE_FIELDS, topic_for
+from elsx.blocks.base import ElsxBlockMixin, json_handler
+from elsx.curriculum import get_curriculum
+from elsx import templating
+from elsx.errors import InvalidInput, NotFound
+
+
+@XBlock.wants("user")
+@XBlock.needs("i18n")
+@XBlock.supports("multi_device")
+class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
+    """One of the ten topics. Content comes from the curriculum unless an author overrides it."""
+
+    display_name = String(display_name=_("Display name"), default="Topic", scope=Scope.settings)
+    topic_id = String(display_name=_("Topic id"), default="vulnerable-populations", scope=Scope.settings,
+                      help=_("Which curriculum topic this block shows, e.g. vulnerable-populations."))
+    pass_mark = Integer(display_name=_("Pass mark (%)"), default=80, scope=Scope.settings,
+                        help=_("The knowledge-check score needed to pass, from 1 to 100."))
+    # Author overrides; empty means "as in the curriculum".
+    title = String(display_name=_("Title"), default="", scope=Scope.content)
+    summary = String(display_name=_("Summary"), default="", scope=Scope.content)
+    hours = String(display_name=_("Credit hours"), default="", scope=Scope.content)
+    objectives = List(display_name=_("Learning objectives"), default=[], scope=Scope.content)
+    sections = List(display_name=_("Sections"), default=[], scope=Scope.content)
+    questions = List(display_name=_("Knowledge-check questions"), default=[], scope=Scope.content)
+    reflection_prompt = String(display_name=_("Reflection prompt"), default="", scope=Scope.content)
+
+    has_score = True
+    icon_class = "problem"
+
+    # --- content -----------------------------------------------------------
+
+    def topic(self):
+        found = topic_for(self.topic_id, {name: getattr(self, name) for name in OVERRIDE_FIELDS})
+        if found is None:
+            raise NotFound(_("This block names an unknown topic: {topic_id}.").format(topic_id=self.topic_id))
+        return found
+
+    def max_score(self):
+        return len(self.topic().questions)
+
+    def effective_pass_mark(self):
+        return self.pass_mark if isinstance(self.pass_mark, int) and 1 <= self.pass_mark <= 100 else 80
+
+    # --- views -------------------------------------------------------------
+
+    def _context(self, topic, state, learner):
+        feedback = progress.last_feedback(topic, state)
+        return {
+            "topic": topic,
+            "state": state,
+            "learner": learner,
+            "dom_id": self.dom_id(),
+            "pass_mark": self.effective_pass_mark(),
+            "feedback": feedback[2] if feedback else {},
+            "last_score": feedback[0] if feedback else None,
+            "reflection_min": progress.REFLECTION_MIN,
+            "reflection_max": progress.REFLECTION_MAX,
+        }
+
+    def student_view(self, context=None):
+        try:
+            topic = self.topic()
+        except NotFound as exc:
+            return self.fragment("elsx/message.html", {"message": exc.message})
+        learner = self.current_learner()
+        if learner.is_anonymous:
+            state = progress.TopicState(topic_id=topic.id)
+        else:
+            state = progress.record_visit(self.course_key(), learner, topic)
+        return self.fragment("elsx/topic.html", self._context(topic, state, learner),
+                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"))
+
+    def student_view_data(self, context=None):
+        """Topic content for the mobile apps: no correct answers, plus the learner's state."""
+        topic = self.topic()
+        learner = self.current_learner()
+        state = (progress.topic_state(self.course_key(), learner.id, topic)
+                 if not learner.is_anonymous else progress.TopicState(topic_id=topic.id))
+        return {
+            "topic_id": topic.id, "title": topic.title, "summary": topic.summary, "week": topic.week,
+            "credit_hours": float(topic.hours), "objectives": list(topic.objectives),
+            "sections": [{"id": s.id, "title": s.title, "body_html": s.body_html} for s in topic.sections],
+            "questions": [{"id": q.id, "prompt": q.prompt,
+                           "options": [{"id": o.id, "text": o.text} for o in q.options]} for q in topic.questions],
+            "pass_mark": self.effective_pass_mark(),
+            "reflection_prompt": topic.reflection_prompt,
+            "state": {"status": state.status, "sections_viewed": state.sections_viewed,
+                      "attempts": state.attempts, "best_score": state.best_score, "passed": state.passed,
+                      "reflection_saved": state.reflection_saved_at is not None, "completed": state.completed},
+        }
+
+    # --- handlers ----------------------------------------------------------
+
+    def _partials(self, topic, state, learner):
+        context = self._context(topic, state, learner)
+        return {
+            "status": state.status,
+            "completed": state.completed,
+            "status_html": templating.render("elsx/topic_status.html", context),
+            "checklist_html": templating.render("elsx/topic_checklist.html", context),
+        }
+
+    def _after_write(self, newly_completed):
+        if newly_completed:
+            self.emit_completion(1.0)
+
+    @json_handler()
+    def view_section(self, data, learner):
+        if set(data) != {"section"}:
+            raise InvalidInput(_("Send exactly one field: section."))
+        topic = self.topic()
+        state, newly_completed = progress.view_section(self.course_key(), learner, topic, data["section"])
+        self._after_write(newly_completed)
+        return self._partials(topic, state, learner)
+
+    @json_handler()
+    def submit_check(self, data, learner):
+        if set(data) != {"answers"}:
+            raise InvalidInput(_("Send exactly one field: answers."), field="answers")
+        topic = self.topic()
+        result = progress.submit_check(self.course_key(), learner, topic, data["answers"],
+                                       self.effective_pass_mark())
+        if not result.duplicate:
+            self.runtime.publish(self, "grade", {"value": result.correct, "max_value": result.total})
+        self._after_write(result.newly_completed)
+        context = self._context(topic, result.state, learner)
+        context.update({"feedback": result.feedback, "last_score": result.score, "result": result})
+        response = self._partials(topic, result.state, learner)
+        response.update({
+            "score": result.score, "passed": result.passed, "attempts": result.attempts,
+            "best_score": result.best_score, "duplicate": result.duplicate,
+            "result_html": templating.render("elsx/topic_result.html", context),
+            "feedback_html": {qid: templating.render("elsx/topic_feedback.html", {"item": item})
+                              for qid, item in result.feedback.items()},
+        })
+        return response
+
+    @json_handler()
+    def save_reflection(self, data, learner):
+        if set(data) != {"text"}:
+            raise InvalidInput(_("Send exactly one field: text."), field="text")
+        topic = self.topic()
+        state, newly_completed = progress.save_reflection(self.course_key(), learner, topic, data["text"])
+        self._after_write(newly_completed)
+        response = self._partials(topic, state, learner)
+        response["saved_html"] = templating.render("elsx/topic_saved.html", self._context(topic, state, learner))
+        return response
+
+    # --- workbench ---------------------------------------------------------
+
+    @staticmethod
+    def workbench_scenarios():
+        from elsx.demo.scenarios import topic_scenarios  # demo-only module
+        return topic_scenarios()

@@ -1,0 +1,31 @@
+"""Settings with defaults; a deployment overrides any of them in settings.ELSX."""
+from django.conf import settings
+
+DEFAULTS = {
+    "PROVIDER_NAME": "Executive Leadership Series Training Program",
+    "PROVIDER_CONTACT": "",
+    "SIGNATORY_NAME": "Program Director",
+    "SIGNATORY_TITLE": "Executive Leadership Series",
+    "COURSE_TITLE": "",  # empty: the curriculum's title
+    "COURSE_NUMBER": "ELS-MEC-101",
+    "CREDIT_TYPE": "In-service",
+    "DELIVERY_METHOD": "Online, asynchronous",
+    # Requests per client address per minute on the public verification page.
+    "VERIFY_RATE_LIMIT": 30,
+    # Base of verification URLs printed on certificates, e.g. https://lms.example.org
+    "VERIFY_BASE_URL": "",
+    # Extra eligibility rules: dotted paths to callables (see elsx.eligibility).
+    "EXTRA_REQUIREMENTS": [],
+    "CREDIT_PROFILES": {},
+    # Exports above this many rows run as a background job.
+    "INLINE_EXPORT_MAX_ROWS": 5000,
+    "DEMO_COURSE_KEY": "course-v1:ELSX+EXEC101+demo",
+    "PASS_MARK_DEFAULT": 80,
+}
+
+
+def get(name):
+    overrides = getattr(settings, "ELSX", None) or {}
+    if name in overrides:
+        return overrides[name]
+    return DEFAULTS[name]

@@ -1,0 +1,405 @@
+"""The course curriculum: ten topics in six weeks, loaded and validated from modules/.
+
+Every problem in the files is reported with the file, the line and what is
+wrong, all at once, as a CurriculumError; loading never shows a traceback.
+Run `python -m elsx.curriculum check [DIR]` to validate a folder.
+"""
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from elsx import sanitize
+from elsx.resources import curriculum_dir
+
+REQUIRED_HOURS = Decimal("11.0")
+WEEKS = 6
+MIN_OBJECTIVES = 3
+MIN_QUESTIONS = 5
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+OUTLINE_FILE = "outline.xml"
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    options: tuple
+    explanation: str
+
+    @property
+    def correct_option_id(self):
+        return next(option.id for option in self.options if option.correct)
+
+    def option_ids(self):
+        return [option.id for option in self.options]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    title: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    summary: str
+    hours: Decimal
+    objectives: tuple
+    sections: tuple
+    questions: tuple
+    reflection_prompt: str
+    resources: tuple = ()
+    week: int = 0
+    number: int = 0
+    source: str = ""
+
+    def section_ids(self):
+        return [section.id for section in self.sections]
+
+    def question(self, question_id):
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class Week:
+    number: int
+    title: str
+    topics: tuple
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    id: str
+    title: str
+    version: str
+    weeks: tuple
+    topics: tuple = field(default=())
+
+    @property
+    def hours(self):
+        return sum((topic.hours for topic in self.topics), Decimal("0"))
+
+    def topic(self, topic_id):
+        return self._by_id().get(topic_id)
+
+    def topic_ids(self):
+        return [topic.id for topic in self.topics]
+
+    def _by_id(self):
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {topic.id: topic for topic in self.topics}
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self):
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class CurriculumError(Exception):
+    """The curriculum files have problems; str() lists each with file and line."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class _Reader:
+    """Parses one folder, collecting problems instead of raising on the first."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.problems = []
+
+    def problem(self, path, line, message):
+        self.problems.append(Problem(Path(path).name, line or 0, message))
+
+    def parse(self, path):
+        try:
+            return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        except OSError as exc:
+            self.problem(path, 0, f"cannot read the file ({exc.strerror or exc})")
+        except etree.XMLSyntaxError as exc:
+            self.problem(path, exc.lineno, f"not well-formed XML: {exc.msg}")
+        return None
+
+    def text(self, path, parent, tag, required=True):
+        child = parent.find(tag)
+        value = " ".join((child.text or "").split()) if child is not None else ""
+        if child is not None and len(child):
+            self.problem(path, child.sourceline, f"<{tag}> must be plain text, without markup")
+        if required and not value:
+            self.problem(path, (child if child is not None else parent).sourceline, f"missing <{tag}>")
+        return value
+
+    def ident(self, path, element, what, seen):
+        value = (element.get("id") or "").strip()
+        if not value:
+            self.problem(path, element.sourceline, f"{what} has no id attribute")
+        elif not ID_PATTERN.match(value):
+            self.problem(path, element.sourceline,
+                         f"{what} id {value!r} must be lowercase letters, digits and hyphens")
+        elif value in seen:
+            self.problem(path, element.sourceline, f"duplicate {what} id {value!r}")
+        seen.add(value)
+        return value
+
+    def topic(self, path):
+        root = self.parse(path)
+        if root is None:
+            return None
+        if root.tag != "topic":
+            self.problem(path, root.sourceline, f"the root element must be <topic>, not <{root.tag}>")
+            return None
+        start = len(self.problems)
+        topic_id = self.ident(path, root, "topic", set())
+        if topic_id and topic_id != path.stem:
+            self.problem(path, root.sourceline, f"topic id {topic_id!r} must match the file name {path.stem!r}")
+        hours = self.hours(path, root)
+        title = self.text(path, root, "title")
+        summary = self.text(path, root, "summary", required=False)
+        objectives = self.objectives(path, root)
+        sections = self.sections(path, root)
+        questions = self.questions(path, root)
+        reflection = root.find("reflection")
+        prompt = self.text(path, reflection, "prompt") if reflection is not None else ""
+        if reflection is None:
+            self.problem(path, root.sourceline, "missing <reflection> with a <prompt>")
+        resources = self.resources(path, root)
+        if len(self.problems) > start:
+            return None
+        return Topic(id=topic_id, title=title, summary=summary, hours=hours, objectives=objectives,
+                     sections=sections, questions=questions, reflection_prompt=prompt,
+                     resources=resources, source=path.name)
+
+    def hours(self, path, root):
+        raw = root.get("credit-hours")
+        try:
+            hours = Decimal(raw)
+        except (InvalidOperation, TypeError):
+            self.problem(path, root.sourceline, f"credit-hours must be a number, not {raw!r}")
+            return Decimal("0")
+        if not hours.is_finite() or hours <= 0:
+            self.problem(path, root.sourceline, f"credit-hours must be positive, not {raw!r}")
+            return Decimal("0")
+        return hours
+
+    def objectives(self, path, root):
+        container = root.find("objectives")
+        items = [] if container is None else container.findall("objective")
+        values = tuple(" ".join((item.text or "").split()) for item in items)
+        if len(values) < MIN_OBJECTIVES:
+            line = (container if container is not None else root).sourceline
+            self.problem(path, line, f"needs at least {MIN_OBJECTIVES} <objective>s, found {len(values)}")
+        for item, value in zip(items, values):
+            if not value:
+                self.problem(path, item.sourceline, "empty <objective>")
+        return values
+
+    def sections(self, path, root):
+        sections, seen = [], set()
+        for element in root.findall("section"):
+            section_id = self.ident(path, element, "section", seen)
+            title = (element.get("title") or "").strip()
+            if not title:
+                self.problem(path, element.sourceline, "section has no title attribute")
+            body = sanitize.serialize(
+                list(element),
+                lambda bad, message: self.problem(path, bad.sourceline, message),
+            )
+            if (element.text or "").strip():
+                self.problem(path, element.sourceline, "put section text inside <p> elements")
+            if not body:
+                self.problem(path, element.sourceline, f"section {section_id!r} has no content")
+            sections.append(Section(section_id, title, body))
+        if not sections:
+            self.problem(path, root.sourceline, "needs at least one <section>")
+        return tuple(sections)
+
+    def questions(self, path, root):
+        check = root.find("check")
+        if check is None:
+            self.problem(path, root.sourceline, "missing <check> (the knowledge check)")
+            return ()
+        questions, seen = [], set()
+        for element in check.findall("question"):
+            question_id = self.ident(path, element, "question", seen)
+            prompt = self.text(path, element, "prompt")
+            explanation = self.text(path, element, "explanation")
+            options, option_ids = [], set()
+            for option in element.findall("option"):
+                option_id = self.ident(path, option, "option", option_ids)
+                text = " ".join((option.text or "").split())
+                if not text:
+                    self.problem(path, option.sourceline, f"option {option_id!r} has no text")
+                correct = option.get("correct", "false").strip().lower()
+                if correct not in ("true", "false"):
+                    self.problem(path, option.sourceline, f'correct must be "true" or "false", not {correct!r}')
+                options.append(Option(option_id, text, correct == "true"))
+            if len(options) < 2:
+                self.problem(path, element.sourceline, f"question {question_id!r} needs at least two options")
+            correct_count = sum(option.correct for option in options)
+            if correct_count == 0:
+                self.problem(path, element.sourceline, f"question {question_id!r} has no correct answer")
+            elif correct_count > 1:
+                self.problem(path, element.sourceline,
+                             f"question {question_id!r} has {correct_count} correct answers; it needs exactly one")
+            questions.append(Question(question_id, prompt, tuple(options), explanation))
+        if len(questions) < MIN_QUESTIONS:
+            self.problem(path, check.sourceline,
+                         f"the knowledge check needs at least {MIN_QUESTIONS} questions, found {len(questions)}")
+        return tuple(questions)
+
+    def resources(self, path, root):
+        container = root.find("resources")
+        found = []
+        for element in ([] if container is None else container.findall("resource")):
+            href = sanitize.safe_href(element.get("href"))
+            title = " ".join((element.text or "").split())
+            if not href:
+                self.problem(path, element.sourceline, "resource needs an https:// href")
+            elif not title:
+                self.problem(path, element.sourceline, "resource needs a title")
+            else:
+                found.append(Resource(title, href))
+        return tuple(found)
+
+    def curriculum(self):
+        outline_path = self.folder / OUTLINE_FILE
+        if not self.folder.is_dir():
+            raise CurriculumError([Problem(str(self.folder), 0, "the curriculum folder does not exist")])
+        root = self.parse(outline_path)
+        if root is None:
+            raise CurriculumError(self.problems)
+        course_id = (root.get("id") or "").strip() or "elsx"
+        title = self.text(outline_path, root, "title")
+        weeks, placed, number = [], {}, 0
+        for week_element in root.findall("week"):
+            raw = week_element.get("number", "")
+            week_number = int(raw) if raw.strip().isdigit() else None
+            if week_number is None or not 1 <= week_number <= WEEKS:
+                self.problem(outline_path, week_element.sourceline,
+                             f"week number must be 1 to {WEEKS}, not {raw!r}")
+                continue
+            if any(week.number == week_number for week in weeks):
+                self.problem(outline_path, week_element.sourceline, f"week {week_number} appears twice")
+                continue
+            topics = []
+            for ref in week_element.findall("topic"):
+                topic_id = (ref.get("ref") or "").strip()
+                if topic_id in placed:
+                    self.problem(outline_path, ref.sourceline,
+                                 f"duplicate topic id {topic_id!r}: already in week {placed[topic_id]}")
+                    continue
+                if not ID_PATTERN.match(topic_id):
+                    self.problem(outline_path, ref.sourceline, f"topic ref {topic_id!r} is not a valid id")
+                    continue
+                placed[topic_id] = week_number
+                topic_path = self.folder / f"{topic_id}.xml"
+                if not topic_path.is_file():
+                    self.problem(outline_path, ref.sourceline, f"topic {topic_id!r} has no file {topic_path.name}")
+                    continue
+                topic = self.topic(topic_path)
+                if topic is not None:
+                    number += 1
+                    topics.append(_replace(topic, week=week_number, number=number))
+            weeks.append(Week(week_number, (week_element.get("title") or "").strip(), tuple(topics)))
+        self._check_unplaced(placed)
+        weeks.sort(key=lambda week: week.number)
+        all_topics = tuple(topic for week in weeks for topic in week.topics)
+        curriculum = Curriculum(course_id, title, (root.get("version") or "").strip(), tuple(weeks), all_topics)
+        if not self.problems:
+            declared = root.get("credit-hours", str(REQUIRED_HOURS))
+            if curriculum.hours != REQUIRED_HOURS:
+                self.problem(outline_path, root.sourceline,
+                             f"topic credit hours add up to {curriculum.hours}, not {REQUIRED_HOURS}")
+            elif _decimal_or_none(declared) != REQUIRED_HOURS:
+                self.problem(outline_path, root.sourceline, f"credit-hours must be {REQUIRED_HOURS}, not {declared!r}")
+            if len(weeks) != WEEKS:
+                self.problem(outline_path, root.sourceline, f"the outline needs {WEEKS} weeks, found {len(weeks)}")
+        if self.problems:
+            raise CurriculumError(self.problems)
+        return curriculum
+
+    def _check_unplaced(self, placed):
+        for path in sorted(self.folder.glob("*.xml")):
+            if path.name != OUTLINE_FILE and path.stem not in placed:
+                self.problem(path, 0, f"topic file is not placed in any week of {OUTLINE_FILE}")
+
+
+def _replace(topic, **changes):
+    values = {name: getattr(topic, name) for name in topic.__dataclass_fields__}
+    values.update(changes)
+    return Topic(**values)
+
+
+def _decimal_or_none(raw):
+    try:
+        return Decimal(raw)
+    except (InvalidOperation, TypeError):
+        return None
+
+
+def load_curriculum(folder=None):
+    """Load and validate a curriculum folder; raises CurriculumError."""
+    return _Reader(folder or curriculum_dir()).curriculum()
+
+
+@lru_cache(maxsize=4)
+def _cached(folder):
+    return load_curriculum(folder)
+
+
+def get_curriculum():
+    """The package's curriculum, loaded once per process."""
+    return _cached(str(curriculum_dir()))
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] != "check":
+        print("usage: python -m elsx.curriculum check [FOLDER]", file=sys.stderr)
+        return 2
+    folder = argv[1] if len(argv) > 1 else curriculum_dir()
+    try:
+        curriculum = load_curriculum(folder)
+    except CurriculumError as exc:
+        print(f"The curriculum in {folder} has {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"OK: {len(curriculum.topics)} topics, {len(curriculum.weeks)} weeks, {curriculum.hours} hours")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

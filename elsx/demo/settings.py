@@ -1,0 +1,81 @@
+"""Settings for the xblock-sdk workbench demo and the test suite.
+
+Use with DJANGO_SETTINGS_MODULE=elsx.demo.settings. ELSX_DB picks the SQLite
+file (default var/elsx-demo.db); ELSX_DB_ENGINE=mysql with ELSX_DB_NAME etc.
+points at MariaDB/MySQL instead.
+"""
+import os
+from pathlib import Path
+
+import django
+from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from workbench.settings import INSTALLED_APPS as WORKBENCH_APPS
+from workbench.settings import WORKBENCH as WORKBENCH_BASE
+
+ROOT = Path(os.environ.get("ELSX_VAR", Path.cwd() / "var"))
+ROOT.mkdir(parents=True, exist_ok=True)
+
+# The old django-pyfs breaks on Django 5 (index_together), and no elsx block uses it.
+INSTALLED_APPS = [app for app in WORKBENCH_APPS if app != "djpyfs"] + ["elsx"]
+
+if os.environ.get("ELSX_DB_ENGINE") == "mysql":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": os.environ.get("ELSX_DB_NAME", "elsx"),
+            "USER": os.environ.get("ELSX_DB_USER", "root"),
+            "PASSWORD": os.environ.get("ELSX_DB_PASSWORD", ""),
+            "HOST": os.environ.get("ELSX_DB_HOST", "127.0.0.1"),
+            "PORT": os.environ.get("ELSX_DB_PORT", "3306"),
+            "OPTIONS": {"charset": "utf8mb4"},
+            "TEST": {"NAME": os.environ.get("ELSX_DB_TEST_NAME", "test_elsx"), "CHARSET": "utf8mb4",
+                     "COLLATION": "utf8mb4_unicode_ci"},
+        }
+    }
+else:
+    _sqlite_options = {"timeout": 30}
+    if django.VERSION >= (5, 1):
+        # Take the write lock at BEGIN, so concurrent writers queue instead of failing.
+        _sqlite_options["transaction_mode"] = "IMMEDIATE"
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("ELSX_DB", str(ROOT / "elsx-demo.db")),
+            "OPTIONS": _sqlite_options,
+        }
+    }
+
+ROOT_URLCONF = "elsx.demo.urls"
+MEDIA_ROOT = str(ROOT / "media")
+MEDIA_URL = "/media/"
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGES = [("en", "English"), ("es-419", "Español (Latinoamérica)")]
+MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+                  "django.middleware.locale.LocaleMiddleware")
+
+WORKBENCH = dict(WORKBENCH_BASE)
+WORKBENCH["services"] = {
+    "settings": "workbench.services.SettingsService",
+    # Decides who is staff in the demo (the stock one says nobody is).
+    "user": "elsx.demo.services.DemoUserService",
+}
+EXCLUDED_XBLOCKS = {
+    "allscopes_demo", "attempts_scoreboard_demo", "equality_demo", "filethumbs", "helloworld_demo", "html_demo",
+    "problem_demo", "sidebar_demo", "slider_demo", "textinput_demo", "thumbs", "view_counter_demo",
+}
+
+ELSX = {
+    "VERIFY_BASE_URL": os.environ.get("ELSX_VERIFY_BASE_URL", "http://127.0.0.1:8000"),
+}
+# Workbench user ids that act as course staff in the demo (?student=instructor).
+ELSX_DEMO_STAFF_IDS = {"instructor", "staff"}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"elsx": {"handlers": ["console"], "level": "INFO"}},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "elsx"}}

@@ -1,0 +1,321 @@
+"""Per-learner progress through the topics: views, knowledge checks, reflections.
+
+A topic is complete when every section has been viewed, the knowledge check is
+passed and a reflection is saved. Every write locks the learner's profile row
+first, then the topic row, so concurrent requests for one learner serialize
+and the profile's summary columns always match the topic rows.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elsx.curriculum import get_curriculum
+from elsx.errors import InvalidInput, NotAllowed
+from elsx.models import LearnerProfile, TopicProgress
+from elsx.validation import clean_text
+
+REFLECTION_MIN = 20
+REFLECTION_MAX = 5000
+STATUS_NOT_STARTED = "not_started"
+STATUS_IN_PROGRESS = "in_progress"
+STATUS_COMPLETE = "complete"
+
+
+@dataclass
+class TopicState:
+    topic_id: str
+    sections_viewed: list = field(default_factory=list)
+    all_sections_viewed: bool = False
+    attempts: int = 0
+    best_score: int = None
+    last_score: int = None
+    last_answers: dict = field(default_factory=dict)
+    passed: bool = False
+    reflection: str = ""
+    reflection_saved_at: object = None
+    completed_at: object = None
+    first_viewed_at: object = None
+    updated_at: object = None
+
+    @property
+    def completed(self):
+        return self.completed_at is not None
+
+    @property
+    def status(self):
+        if self.completed:
+            return STATUS_COMPLETE
+        if self.first_viewed_at or self.attempts or self.reflection or self.sections_viewed:
+            return STATUS_IN_PROGRESS
+        return STATUS_NOT_STARTED
+
+
+@dataclass
+class CheckResult:
+    score: int
+    passed: bool
+    pass_mark: int
+    correct: int
+    total: int
+    feedback: dict
+    attempts: int
+    best_score: int
+    duplicate: bool
+    newly_completed: bool
+    state: TopicState
+
+
+def _state(topic, row):
+    if row is None:
+        return TopicState(topic_id=topic.id)
+    viewed = [sid for sid in topic.section_ids() if sid in set(row.sections_viewed or [])]
+    return TopicState(
+        topic_id=topic.id,
+        sections_viewed=viewed,
+        all_sections_viewed=len(viewed) == len(topic.sections),
+        attempts=row.attempts,
+        best_score=row.best_score,
+        last_score=row.last_score,
+        last_answers=dict(row.last_answers or {}),
+        passed=row.check_passed_at is not None,
+        reflection=row.reflection,
+        reflection_saved_at=row.reflection_saved_at,
+        completed_at=row.completed_at,
+        first_viewed_at=row.first_viewed_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _require_learner(learner):
+    if learner is None or learner.is_anonymous:
+        raise NotAllowed(_("Sign in to record your progress."))
+
+
+def _profile_defaults(learner):
+    return {"full_name": learner.full_name[:255], "email": learner.email[:254], "username": learner.username[:150]}
+
+
+def ensure_profile(course_key, learner):
+    """The learner's profile row, created on first contact (race-safe)."""
+    _require_learner(learner)
+    try:
+        profile, created = LearnerProfile.objects.get_or_create(
+            course_key=course_key, learner_id=learner.id, defaults=_profile_defaults(learner),
+        )
+    except IntegrityError:
+        profile, created = LearnerProfile.objects.get(course_key=course_key, learner_id=learner.id), False
+    if not created:
+        stale = {k: v for k, v in _profile_defaults(learner).items() if v and getattr(profile, k) != v}
+        if stale and profile.retired_at is None:
+            LearnerProfile.objects.filter(pk=profile.pk).update(**stale)
+            for key, value in stale.items():
+                setattr(profile, key, value)
+    return profile
+
+
+def _ensure_row(course_key, learner_id, topic_id):
+    try:
+        TopicProgress.objects.get_or_create(course_key=course_key, learner_id=learner_id, topic_id=topic_id)
+    except IntegrityError:
+        pass  # another request created it first
+
+
+def _locked_write(course_key, learner, topic, mutate):
+    """Run mutate(row, now) on the learner's topic row under lock; return (result, state, newly_completed)."""
+    profile = ensure_profile(course_key, learner)
+    _ensure_row(course_key, learner.id, topic.id)
+    with transaction.atomic():
+        profile = LearnerProfile.objects.select_for_update().get(pk=profile.pk)
+        row = TopicProgress.objects.select_for_update().get(
+            course_key=course_key, learner_id=learner.id, topic_id=topic.id,
+        )
+        now = timezone.now()
+        result = mutate(row, now)
+        newly_completed = _maybe_complete(row, topic, now)
+        row.save()
+        _touch_activity(profile, now)
+        if newly_completed:
+            refresh_summary(profile, now)
+        profile.save()
+    return result, _state(topic, row), newly_completed
+
+
+def _maybe_complete(row, topic, now):
+    if row.completed_at is not None:
+        return False
+    viewed = set(row.sections_viewed or [])
+    if set(topic.section_ids()) <= viewed and row.check_passed_at and row.reflection_saved_at:
+        row.completed_at = now
+        return True
+    return False
+
+
+def _touch_activity(profile, now):
+    profile.first_activity_at = profile.first_activity_at or now
+    profile.last_activity_at = now
+
+
+def refresh_summary(profile, now=None):
+    """Recompute the profile's summary columns from its topic rows (caller saves)."""
+    curriculum = get_curriculum()
+    hours_by_topic = {topic.id: topic.hours for topic in curriculum.topics}
+    done = TopicProgress.objects.filter(
+        course_key=profile.course_key, learner_id=profile.learner_id, completed_at__isnull=False,
+    ).values_list("topic_id", flat=True)
+    done = [topic_id for topic_id in done if topic_id in hours_by_topic]
+    profile.topics_completed = len(done)
+    profile.hours_earned = sum((hours_by_topic[t] for t in done), Decimal("0"))
+    if len(done) == len(hours_by_topic):
+        profile.completed_at = profile.completed_at or now or timezone.now()
+    else:
+        profile.completed_at = None
+
+
+def record_visit(course_key, learner, topic):
+    """Note that the learner opened the topic (first view, last activity)."""
+    def mutate(row, now):
+        row.first_viewed_at = row.first_viewed_at or now
+    return _locked_write(course_key, learner, topic, mutate)[1]
+
+
+def view_section(course_key, learner, topic, section_id):
+    if not isinstance(section_id, str) or section_id not in topic.section_ids():
+        raise InvalidInput(_("Unknown section. Valid sections: {ids}.").format(ids=", ".join(topic.section_ids())),
+                           field="section")
+
+    def mutate(row, now):
+        row.first_viewed_at = row.first_viewed_at or now
+        viewed = list(row.sections_viewed or [])
+        if section_id not in viewed:
+            viewed.append(section_id)
+            row.sections_viewed = viewed
+        if row.sections_viewed_at is None and set(topic.section_ids()) <= set(viewed):
+            row.sections_viewed_at = now
+
+    _result, state, newly_completed = _locked_write(course_key, learner, topic, mutate)
+    return state, newly_completed
+
+
+def validate_answers(topic, answers):
+    """Answers as {question_id: option_id}, every question answered once, all ids known."""
+    if not isinstance(answers, dict):
+        raise InvalidInput(_("Answers must be an object mapping question ids to option ids."), field="answers")
+    known = [question.id for question in topic.questions]
+    unknown = sorted(key for key in answers if key not in known)
+    if unknown:
+        raise InvalidInput(_("Unknown question id(s): {ids}.").format(ids=", ".join(unknown[:10])),
+                           field="answers")
+    missing = [qid for qid in known if answers.get(qid) in (None, "")]
+    if missing:
+        raise InvalidInput(_("Answer every question before submitting. Unanswered: {ids}.").format(
+            ids=", ".join(missing)), field="answers", unanswered=missing)
+    for question in topic.questions:
+        choice = answers[question.id]
+        if not isinstance(choice, str) or choice not in question.option_ids():
+            raise InvalidInput(_("Question {qid} has no option {choice}.").format(
+                qid=question.id, choice=repr(choice)[:40]), field="answers")
+    return {qid: answers[qid] for qid in known}
+
+
+def grade(topic, answers):
+    """Score and per-question feedback for validated answers."""
+    feedback, correct = {}, 0
+    for question in topic.questions:
+        is_correct = answers.get(question.id) == question.correct_option_id
+        correct += is_correct
+        feedback[question.id] = {"correct": is_correct, "explanation": question.explanation}
+    total = len(topic.questions)
+    return round(100 * correct / total) if total else 0, correct, feedback
+
+
+def submit_check(course_key, learner, topic, answers, pass_mark):
+    """Score an attempt. The same answers as the last attempt count once (double submits)."""
+    _require_learner(learner)
+    answers = validate_answers(topic, answers)
+    score, correct, feedback = grade(topic, answers)
+    passed = score >= pass_mark
+
+    def mutate(row, now):
+        duplicate = row.attempts > 0 and row.last_answers == answers
+        if not duplicate:
+            row.attempts += 1
+            row.last_answers = answers
+            row.last_score = score
+            row.best_score = max(row.best_score or 0, score)
+            if passed and row.check_passed_at is None:
+                row.check_passed_at = now
+        return duplicate
+
+    duplicate, state, newly_completed = _locked_write(course_key, learner, topic, mutate)
+    return CheckResult(score=score, passed=passed, pass_mark=pass_mark, correct=correct,
+                       total=len(topic.questions), feedback=feedback, attempts=state.attempts,
+                       best_score=state.best_score, duplicate=duplicate,
+                       newly_completed=newly_completed, state=state)
+
+
+def last_feedback(topic, state):
+    """Feedback for the learner's last recorded attempt, to show again after a reload."""
+    if not state.attempts or not state.last_answers:
+        return None
+    try:
+        answers = validate_answers(topic, state.last_answers)
+    except InvalidInput:
+        return None  # the questions were edited since; start fresh
+    return grade(topic, answers)
+
+
+def save_reflection(course_key, learner, topic, text):
+    text = clean_text(text, "reflection", _("Your reflection"), REFLECTION_MIN, REFLECTION_MAX, multiline=True)
+
+    def mutate(row, now):
+        if row.reflection != text:
+            row.reflection = text
+            row.reflection_saved_at = now
+        row.reflection_saved_at = row.reflection_saved_at or now
+
+    _result, state, newly_completed = _locked_write(course_key, learner, topic, mutate)
+    return state, newly_completed
+
+
+def topic_state(course_key, learner_id, topic):
+    row = TopicProgress.objects.filter(course_key=course_key, learner_id=learner_id, topic_id=topic.id).first()
+    return _state(topic, row)
+
+
+@dataclass
+class CourseProgress:
+    weeks: list  # [(Week, [(Topic, TopicState)])]
+    hours_earned: Decimal
+    hours_total: Decimal
+    topics_completed: int
+    topics_total: int
+    next_topic: object
+    remaining: list
+
+    @property
+    def complete(self):
+        return self.topics_completed == self.topics_total
+
+
+def course_progress(course_key, learner_id, curriculum=None):
+    """Every topic's state for one learner, in one query."""
+    curriculum = curriculum or get_curriculum()
+    rows = {row.topic_id: row for row in TopicProgress.objects.filter(course_key=course_key, learner_id=learner_id)}
+    weeks, earned, completed, remaining = [], Decimal("0"), 0, []
+    for week in curriculum.weeks:
+        items = []
+        for topic in week.topics:
+            state = _state(topic, rows.get(topic.id))
+            items.append((topic, state))
+            if state.completed:
+                earned += topic.hours
+                completed += 1
+            else:
+                remaining.append((topic, state))
+        weeks.append((week, items))
+    return CourseProgress(weeks=weeks, hours_earned=earned, hours_total=curriculum.hours,
+                          topics_completed=completed, topics_total=len(curriculum.topics),
+                          next_topic=remaining[0][0] if remaining else None, remaining=remaining)
