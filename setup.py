@@ -76,6 +76,8 @@ setup(
             "redis>=5",
             "playwright>=1.45",
             "build>=1.0",
+            "wheel",
+            "setuptools>=68",
         ],
         "mysql": ["mysqlclient>=2.2"],
         "dev": [

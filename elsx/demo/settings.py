@@ -5,6 +5,7 @@ file (default var/elsx-demo.db); ELSX_DB_ENGINE=mysql with ELSX_DB_NAME etc.
 points at MariaDB/MySQL instead.
 """
 import os
+import tempfile
 from pathlib import Path
 
 import django
@@ -42,6 +43,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("ELSX_DB", str(ROOT / "elsx-demo.db")),
             "OPTIONS": _sqlite_options,
+            # A file, not shared-cache memory: concurrency tests need SQLite's busy timeout.
+            "TEST": {"NAME": os.path.join(tempfile.gettempdir(), f"elsx-test-{os.getpid()}.db")},
         }
     }
 
