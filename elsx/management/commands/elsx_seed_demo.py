@@ -1,0 +1,52 @@
+"""Seed the workbench demo: a learner who has finished the course, and a cohort at every stage.
+
+Safe to run again: progress writes are idempotent and the cohort is only
+seeded when the demo course has none.
+"""
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from elsx import conf, progress
+from elsx.curriculum import get_curriculum
+from elsx.learners import Learner
+from elsx.models import LearnerProfile
+
+FINISHED = Learner(id="graduate", full_name="Dana Whitfield", email="dana.whitfield@example.org",
+                   username="graduate")
+PARTWAY = Learner(id="partway", full_name="Luis Ortega", email="luis.ortega@example.org", username="partway")
+COHORT_SIZE = 60
+
+
+def complete(course_key, learner, topic):
+    for section in topic.sections:
+        progress.view_section(course_key, learner, topic, section.id)
+    answers = {question.id: question.correct_option_id for question in topic.questions}
+    progress.submit_check(course_key, learner, topic, answers, 80)
+    progress.save_reflection(course_key, learner, topic, (
+        f"For {topic.title}, our agency will review the relevant policy with command staff this quarter "
+        "and name an owner for each gap we find."))
+
+
+class Command(BaseCommand):
+    help = "Seed demo data: a learner who completed the course, one partway, and a cohort of about 60."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--course", default=conf.get("DEMO_COURSE_KEY"))
+
+    def handle(self, *args, **options):
+        course_key = options["course"]
+        topics = get_curriculum().topics
+        for topic in topics:
+            complete(course_key, FINISHED, topic)
+        for topic in topics[:3]:
+            complete(course_key, PARTWAY, topic)
+        LearnerProfile.objects.filter(course_key=course_key, learner_id=FINISHED.id).update(
+            agency="Riverside County Sheriff's Office", role="le_executive")
+        self.stdout.write(f"Demo learners: '{FINISHED.id}' has completed all {len(topics)} topics; "
+                          f"'{PARTWAY.id}' has completed 3.")
+        seeded = LearnerProfile.objects.filter(course_key=course_key).exclude(
+            learner_id__in=[FINISHED.id, PARTWAY.id]).count()
+        if seeded >= COHORT_SIZE:
+            self.stdout.write(f"Cohort already seeded ({seeded} learners).")
+            return
+        call_command("elsx_seed_cohort", learners=COHORT_SIZE, course=course_key, stdout=self.stdout)
