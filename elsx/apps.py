@@ -24,3 +24,8 @@ class ElsxConfig(AppConfig):
             },
         },
     }
+
+    def ready(self):
+        # Only edx-platform has retirement signals; compat returns none elsewhere.
+        from elsx import retirement  # models must be loaded first
+        retirement.connect_signals()

@@ -59,3 +59,45 @@ def jump_to_url(course_key, url_name):
     if getattr(settings, "ROOT_URLCONF", "").startswith("lms"):
         return f"/courses/{course_key}/jump_to_id/{url_name}"
     return f"#elsx-topic-{url_name}"
+
+
+def in_studio():
+    return getattr(settings, "ROOT_URLCONF", "").startswith("cms")
+
+
+def can_author(block, learner):
+    """Whether this user may change the block's authored content.
+
+    Studio's user service need not mark course authors as staff, so there we
+    ask Studio's own write-access check; in the LMS and the workbench, course
+    staff may author.
+    """
+    if learner is None or learner.is_anonymous:
+        return False
+    if in_studio():
+        try:
+            from common.djangoapps.student.auth import has_studio_write_access  # pylint: disable=import-error
+            from django.contrib.auth import get_user_model
+            from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-error
+        except ImportError:
+            return learner.is_staff
+        user = get_user_model().objects.filter(pk=learner.id).first() if learner.id.isdigit() else None
+        return bool(user) and has_studio_write_access(user, CourseKey.from_string(course_key_for(block)))
+    return learner.is_staff
+
+
+def retirement_signals():
+    """The LMS signals sent when a learner is retired; none outside edx-platform."""
+    try:
+        from openedx.core.djangoapps.user_api.accounts.signals import (  # pylint: disable=import-error
+            USER_RETIRE_LMS_CRITICAL,
+            USER_RETIRE_LMS_MISC,
+        )
+    except ImportError:
+        return []
+    return [USER_RETIRE_LMS_CRITICAL, USER_RETIRE_LMS_MISC]
+
+
+def learner_id_for_user(user):
+    """The learner id elsx stores for a Django user, as learner_from_runtime derives it."""
+    return str(user.id)

@@ -1,0 +1,74 @@
+"""Learner retirement: remove a learner's personal data when the platform retires their account.
+
+Reflections are emptied, profile fields scrubbed, and certificates revoked
+with their snapshot name removed. Certificate numbers stay, so a verification
+request for one says "revoked" rather than "not found". Safe to run again.
+"""
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from elsx import compat
+from elsx.models import Certificate, LearnerProfile, TopicProgress
+
+log = logging.getLogger(__name__)
+
+RETIRED_REASON = "learner retired"
+PROFILE_FIELDS = ("full_name", "email", "username", "legal_name", "agency", "state_training_id", "state")
+CERTIFICATE_FIELDS = ("legal_name", "state_training_id")
+
+
+@dataclass(frozen=True)
+class Retired:
+    """How many rows changed: all zero on a second run."""
+    reflections: int
+    profiles: int
+    certificates_revoked: int
+    certificates_scrubbed: int
+
+
+def retire_learner(learner_id, course_key=None):
+    """Scrub one learner's personal data, in every course or only in course_key."""
+    scope = {"learner_id": str(learner_id)}
+    if course_key is not None:
+        scope["course_key"] = str(course_key)
+    now = timezone.now()
+    with transaction.atomic():
+        reflections = TopicProgress.objects.filter(**scope).exclude(reflection="").update(reflection="")
+        profiles = LearnerProfile.objects.filter(**scope).filter(_any_filled(PROFILE_FIELDS)).update(
+            **dict.fromkeys(PROFILE_FIELDS, ""))
+        profiles += LearnerProfile.objects.filter(**scope, retired_at__isnull=True).update(retired_at=now)
+        # Superseded issues stay superseded and earlier revocations keep their reason.
+        revoked = Certificate.objects.filter(**scope, status=Certificate.STATUS_VALID).update(
+            status=Certificate.STATUS_REVOKED, revoked_at=now, revoke_reason=RETIRED_REASON)
+        # Every issue loses the name and the state training id printed on it.
+        scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
+            **dict.fromkeys(CERTIFICATE_FIELDS, ""))
+    result = Retired(reflections, profiles, revoked, scrubbed)
+    log.info("elsx: retired learner %s in %s: %s", scope["learner_id"], course_key or "every course", result)
+    return result
+
+
+def _any_filled(fields):
+    condition = Q()
+    for name in fields:
+        condition |= ~Q(**{name: ""})
+    return condition
+
+
+def on_user_retired(sender, user=None, **kwargs):  # pylint: disable=unused-argument
+    """Receiver for the LMS retirement signals, which send the Django user."""
+    if user is None:
+        return
+    retire_learner(compat.learner_id_for_user(user))
+
+
+def connect_signals(signals=None):
+    """Connect on_user_retired to the platform's retirement signals (none outside edx-platform)."""
+    signals = compat.retirement_signals() if signals is None else signals
+    for signal in signals:
+        signal.connect(on_user_retired, dispatch_uid="elsx-retirement")
+    return len(signals)
