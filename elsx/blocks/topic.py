@@ -1,20 +1,22 @@
 """The topic block: one topic's readings, knowledge check and reflection."""
+import copy
+
 from django.utils.translation import gettext as _
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
+from xblock.validation import ValidationMessage
 
-from elsx import progress
+from elsx import authoring, compat, olx, progress
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
 from elsx.blocks.base import ElsxBlockMixin, json_handler
 from elsx.curriculum import get_curriculum
 from elsx import templating
-from elsx.errors import InvalidInput, NotFound
+from elsx.errors import InvalidInput, NotAllowed, NotFound
 
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-@XBlock.supports("multi_device")
 class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
     """One of the ten topics. Content comes from the curriculum unless an author overrides it."""
 
@@ -26,6 +28,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
     # Author overrides; empty means "as in the curriculum".
     title = String(display_name=_("Title"), default="", scope=Scope.content)
     summary = String(display_name=_("Summary"), default="", scope=Scope.content)
+    # 0: the week in modules/outline.xml. A number relabels this block only (see docs/openedx.md).
+    week = Integer(display_name=_("Week"), default=0, scope=Scope.content)
     hours = String(display_name=_("Credit hours"), default="", scope=Scope.content)
     objectives = List(display_name=_("Learning objectives"), default=[], scope=Scope.content)
     sections = List(display_name=_("Sections"), default=[], scope=Scope.content)
@@ -65,6 +69,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             "reflection_max": progress.REFLECTION_MAX,
         }
 
+    # A view decorator: on the class it would not mark student_view for the mobile apps.
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         try:
             topic = self.topic()
@@ -154,9 +160,61 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         response["saved_html"] = templating.render("elsx/topic_saved.html", self._context(topic, state, learner))
         return response
 
+    # --- Studio and OLX (logic in elsx.authoring and elsx.olx) --------------
+
+    def _overrides(self):
+        return {name: getattr(self, name) for name in OVERRIDE_FIELDS}
+
+    def validate(self):
+        validation = super().validate()
+        for problem in authoring.problems(self.topic_id, self._overrides(), self.pass_mark):
+            kind = ValidationMessage.ERROR if problem.severity == authoring.ERROR else ValidationMessage.WARNING
+            validation.add(ValidationMessage(kind, problem.message))
+        return validation
+
+    def studio_view(self, context=None):
+        context = authoring.editor_context(self.topic_id, self._overrides(), self.display_name, self.pass_mark)
+        context["dom_id"] = self.dom_id("studio")
+        return self.fragment("elsx/studio.html", context, js_class="ElsxTopicStudio",
+                             js=("js/elsx.js", "js/studio.js"))
+
+    @json_handler()
+    def studio_submit(self, data, learner):
+        """Save Studio's editor: course authors only; all or nothing."""
+        if not compat.can_author(self, learner):
+            raise NotAllowed(_("Only the course team can edit this topic."))
+        current = {name: getattr(self, name) for name in authoring.SETTINGS_FIELDS + OVERRIDE_FIELDS}
+        for name, value in authoring.editor_changes(data, current).items():
+            setattr(self, name, value)
+        self.save()
+        return {"saved": True, "problems": [{"severity": p.severity, "message": p.message}
+                                             for p in authoring.problems(self.topic_id, self._overrides(),
+                                                                         self.pass_mark)]}
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys, *args, **kwargs):
+        # edx-platform passes an id_generator too; long fields come from child elements (elsx.olx).
+        node = copy.deepcopy(node)
+        values, used = olx.read_children(node)
+        for child in used:
+            node.remove(child)
+        block = super().parse_xml(node, runtime, keys, *args, **kwargs)
+        for name, value in values.items():
+            setattr(block, name, value)
+        return block
+
+    def add_xml_to_node(self, node):
+        super().add_xml_to_node(node)
+        for name in olx.CHILD_FIELDS:
+            node.attrib.pop(name, None)
+        olx.write_children(node, {name: getattr(self, name) for name in olx.CHILD_FIELDS
+                                  if self.fields[name].is_set_on(self)})
+
     # --- workbench ---------------------------------------------------------
 
     @staticmethod
     def workbench_scenarios():
         from elsx.demo.scenarios import topic_scenarios  # demo-only module
-        return topic_scenarios()
+        # Last, with the topic as root so /scenario/elsx_topic.<n>/studio_view/?student=instructor shows the editor.
+        studio = ("ELSX Studio editor for a topic (open as studio_view)", '<elsx_topic topic_id="media-relations"/>')
+        return topic_scenarios() + [studio]

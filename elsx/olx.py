@@ -1,0 +1,238 @@
+"""OLX for elsx: the topic block's readable XML form, and the whole course as an Open edX export.
+
+A topic block writes its short fields as attributes and its long or list
+fields as child elements (the XBlock default would write lists as JSON
+attributes, which nobody can review in a diff):
+
+    <elsx_topic topic_id="media-relations" pass_mark="80" hours="1.0" week="3" title="Media Relations">
+      <summary>...</summary>
+      <objectives><objective>...</objective></objectives>
+      <sections><section id="..." title="..."><![CDATA[<p>...</p>]]></section></sections>
+      <questions>
+        <question id="q1"><prompt>...</prompt><option id="a" correct="true">...</option>
+          <explanation>...</explanation></question>
+      </questions>
+      <reflection_prompt>...</reflection_prompt>
+    </elsx_topic>
+
+The course export follows the layout Studio writes and imports: course.xml
+pointing at course/<run>.xml, chapter/, sequential/ and vertical/ files, and
+policies/<run>/{policy,grading_policy}.json. elsx blocks sit inline in their
+vertical, which every Open edX release parses.
+"""
+import io
+import json
+import tarfile
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from elsx import conf
+from elsx.authoring import topic_to_fields
+
+CHILD_FIELDS = ("summary", "objectives", "sections", "questions", "reflection_prompt")
+GRADED_FORMAT = "Knowledge Check"
+BLOCK_TYPES = {"topic": "elsx_topic", "progress": "elsx_progress", "certificate": "elsx_certificate",
+               "cohort": "elsx_cohort"}
+BUILTIN_TYPES = frozenset({"course", "chapter", "sequential", "vertical"})
+
+
+# --- one topic block ---------------------------------------------------------
+
+def _text_element(parent, tag, text, **attrs):
+    element = etree.SubElement(parent, tag, {key: value for key, value in attrs.items() if value is not None})
+    element.text = text
+    return element
+
+
+def _body(text):
+    # CDATA keeps section HTML readable; it cannot hold "]]>", which plain text escapes fine.
+    return etree.CDATA(text) if text and "]]>" not in text else text
+
+
+def write_children(node, values):
+    """Add the long and list fields in values (name -> value) to node as child elements."""
+    if values.get("summary"):
+        _text_element(node, "summary", values["summary"])
+    if values.get("objectives"):
+        container = etree.SubElement(node, "objectives")
+        for objective in values["objectives"]:
+            _text_element(container, "objective", str(objective))
+    if values.get("sections"):
+        container = etree.SubElement(node, "sections")
+        for section in values["sections"]:
+            _text_element(container, "section", _body(str(section.get("body_html", ""))),
+                          id=str(section.get("id", "")), title=str(section.get("title", "")))
+    if values.get("questions"):
+        container = etree.SubElement(node, "questions")
+        for question in values["questions"]:
+            element = etree.SubElement(container, "question", id=str(question.get("id", "")))
+            _text_element(element, "prompt", str(question.get("prompt", "")))
+            for option in question.get("options", []):
+                _text_element(element, "option", str(option.get("text", "")), id=str(option.get("id", "")),
+                              correct="true" if option.get("correct") else None)
+            _text_element(element, "explanation", str(question.get("explanation", "")))
+    if values.get("reflection_prompt"):
+        _text_element(node, "reflection_prompt", values["reflection_prompt"])
+
+
+def _strip(element):
+    return (element.text or "").strip() if element is not None else ""
+
+
+def read_children(node):
+    """(field values, the child elements they came from) for the fields write_children writes."""
+    values, used = {}, []
+    for child in node:
+        if not isinstance(child.tag, str) or child.tag not in CHILD_FIELDS:
+            continue
+        used.append(child)
+        if child.tag in ("summary", "reflection_prompt"):
+            values[child.tag] = _strip(child)
+        elif child.tag == "objectives":
+            values["objectives"] = [_strip(item) for item in child.iterchildren("objective")]
+        elif child.tag == "sections":
+            values["sections"] = [
+                {"id": item.get("id", ""), "title": item.get("title", ""), "body_html": _strip(item)}
+                for item in child.iterchildren("section")
+            ]
+        else:
+            values["questions"] = [_question(item) for item in child.iterchildren("question")]
+    return values, used
+
+
+def _question(element):
+    return {
+        "id": element.get("id", ""),
+        "prompt": _strip(element.find("prompt")),
+        "explanation": _strip(element.find("explanation")),
+        "options": [{"id": option.get("id", ""), "text": _strip(option),
+                     "correct": option.get("correct", "false").strip().lower() == "true"}
+                    for option in element.iterchildren("option")],
+    }
+
+
+def topic_node(topic, embed_content=False, pass_mark=None):
+    """An <elsx_topic> for the course package: url_name is the topic id, so jump_to_id/<topic_id> works."""
+    node = etree.Element(BLOCK_TYPES["topic"], url_name=topic.id, display_name=topic.title, topic_id=topic.id,
+                         pass_mark=str(pass_mark or conf.get("PASS_MARK_DEFAULT")))
+    if embed_content:
+        values = topic_to_fields(topic)
+        node.set("title", values["title"])
+        node.set("hours", values["hours"])
+        write_children(node, values)
+    return node
+
+
+# --- the course package ------------------------------------------------------
+
+def _xml(element):
+    return etree.tostring(element, encoding="utf-8", xml_declaration=False, pretty_print=True)
+
+
+def _pointer(parent, tag, url_name):
+    etree.SubElement(parent, tag, url_name=url_name)
+
+
+def _json(data):
+    return (json.dumps(data, indent=4, sort_keys=True) + "\n").encode("utf-8")
+
+
+def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01-01T00:00:00Z",
+                 embed_content=False, title=None):
+    """Every file of an Open edX course export, as {relative path: bytes}."""
+    number = number or conf.get("COURSE_NUMBER")
+    title = title or conf.get("COURSE_TITLE") or curriculum.title
+    files = {}
+    course = etree.Element("course", display_name=title, language="en", self_paced="true", start=start)
+
+    def unit(url_name, display_name, blocks, staff_only=False):
+        vertical = etree.Element("vertical", display_name=display_name)
+        if staff_only:
+            vertical.set("visible_to_staff_only", "true")
+        for block in blocks:
+            vertical.append(block)
+        files[f"vertical/{url_name}.xml"] = _xml(vertical)
+        return url_name
+
+    def subsection(url_name, display_name, units, staff_only=False, graded=False):
+        sequential = etree.Element("sequential", display_name=display_name)
+        if graded:
+            sequential.set("format", GRADED_FORMAT)
+            sequential.set("graded", "true")
+        if staff_only:
+            sequential.set("visible_to_staff_only", "true")
+        for name in units:
+            _pointer(sequential, "vertical", name)
+        files[f"sequential/{url_name}.xml"] = _xml(sequential)
+        return url_name
+
+    def section(url_name, display_name, subsections):
+        chapter = etree.Element("chapter", display_name=display_name)
+        for name in subsections:
+            _pointer(chapter, "sequential", name)
+        files[f"chapter/{url_name}.xml"] = _xml(chapter)
+        _pointer(course, "chapter", url_name)
+
+    def block(kind, url_name, display_name):
+        return etree.Element(BLOCK_TYPES[kind], url_name=url_name, display_name=display_name)
+
+    section("course-home", "Start here", [
+        subsection("home-progress", "Your progress", [
+            unit("unit-progress", "Your progress", [block("progress", "progress", "Your progress")])]),
+        subsection("staff-cohort", "Cohort dashboard (staff only)", [
+            unit("unit-cohort", "Cohort dashboard", [block("cohort", "cohort-dashboard", "Cohort dashboard")],
+                 staff_only=True)], staff_only=True),
+    ])
+    for week in curriculum.weeks:
+        section(f"week-{week.number}", f"Week {week.number}: {week.title}", [
+            subsection(f"seq-{topic.id}", topic.title, [
+                unit(f"unit-{topic.id}", topic.title, [topic_node(topic, embed_content)])], graded=True)
+            for topic in week.topics
+        ])
+    section("certificate", "Your certificate", [
+        subsection("certificate-claim", "Claim your certificate", [
+            unit("unit-certificate", "Your certificate", [
+                block("progress", "certificate-progress", "Your progress"),
+                block("certificate", "certificate-area", "Your certificate")])]),
+    ])
+
+    files["course.xml"] = _xml(etree.Element("course", url_name=run, org=org, course=number))
+    files[f"course/{run}.xml"] = _xml(course)
+    files[f"policies/{run}/policy.json"] = _json({f"course/{run}": {
+        "display_name": title,
+        "language": "en",
+        "self_paced": True,
+        "start": start,
+        "advanced_modules": sorted(BLOCK_TYPES.values()),
+        "tabs": [{"type": kind, "name": name, "course_staff_only": False}
+                 for kind, name in (("course_info", "Home"), ("courseware", "Course"), ("progress", "Progress"),
+                                    ("dates", "Dates"))],
+    }})
+    topics = len(curriculum.topics)
+    files[f"policies/{run}/grading_policy.json"] = _json({
+        # Every topic's knowledge check counts equally; nothing is dropped.
+        "GRADER": [{"type": GRADED_FORMAT, "short_label": "KC", "min_count": topics, "drop_count": 0,
+                    "weight": 1.0}],
+        "GRADE_CUTOFFS": {"Pass": conf.get("PASS_MARK_DEFAULT") / 100},
+    })
+    files["policies/assets.json"] = _json({})
+    files["about/overview.html"] = (
+        f"<section class=\"about\"><h2>About this course</h2>"
+        f"<p>{escape(title)}: {topics} topics over {len(curriculum.weeks)} weeks, "
+        f"{escape(format(curriculum.hours, 'f'))} hours of in-service credit.</p></section>\n").encode("utf-8")
+    return files
+
+
+def write_tarball(files, out, top="course"):
+    """Write files into a .tar.gz under one top folder, the shape Studio's import expects.
+
+    Sorted names and fixed times make the archive the same on every run.
+    """
+    with tarfile.open(out, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+        for path in sorted(files):
+            info = tarfile.TarInfo(f"{top}/{path}")
+            info.size = len(files[path])
+            info.mtime = 0
+            info.mode = 0o644
+            archive.addfile(info, io.BytesIO(files[path]))
