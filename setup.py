@@ -37,6 +37,7 @@ def data_files_under(root, exclude=(".py", ".pyc")):
 BLOCKS = {
     "elsx_topic": "elsx.blocks.topic:TopicBlock",
     "elsx_progress": "elsx.blocks.progress:ProgressBlock",
+    "elsx_certificate": "elsx.blocks.certificate:CertificateBlock",
 }
 
 setup(

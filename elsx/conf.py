@@ -21,6 +21,8 @@ DEFAULTS = {
     "INLINE_EXPORT_MAX_ROWS": 5000,
     "DEMO_COURSE_KEY": "course-v1:ELSX+EXEC101+demo",
     "PASS_MARK_DEFAULT": 80,
+    # Processes that render PDFs in elsx_issue_certificates (0: one per core).
+    "CERTIFICATE_WORKERS": 0,
 }
 
 

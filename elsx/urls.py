@@ -1,4 +1,13 @@
 """URLs mounted under /elsx/ in the LMS, Studio and the demo."""
+from django.urls import path, re_path
+
+from elsx.certificates import views
+
 app_name = "elsx"
 
-urlpatterns = []
+urlpatterns = [
+    path("verify/", views.verify_lookup, name="verify_lookup"),
+    # The .json form first: the HTML pattern would otherwise swallow the suffix.
+    re_path(r"^verify/(?P<number>[^/]{1,64})\.json$", views.verify_json, name="verify_json"),
+    re_path(r"^verify/(?P<number>[^/]{1,64})/?$", views.verify_page, name="verify"),
+]

@@ -1,0 +1,169 @@
+"""The certificate block: what's missing, the claim form, then the certificate and its links.
+
+Thin: every rule lives in elsx.eligibility and elsx.certificates.api.
+"""
+from django.utils.translation import gettext as _
+from webob import Response
+from xblock.completable import XBlockCompletionMode
+from xblock.core import XBlock
+from xblock.fields import Scope, String
+
+from elsx import eligibility, templating
+from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response
+from elsx.certificates import api, numbers
+from elsx.errors import ElsxError, InvalidInput, NotAllowed, NotFound
+from elsx.models import ROLE_CHOICES
+from elsx.validation import require_keys
+
+CLAIM_KEYS = ("legal_name", "agency", "role", "state_training_id", "state")
+
+
+@XBlock.wants("user")
+@XBlock.needs("i18n")
+@XBlock.supports("multi_device")
+class CertificateBlock(ElsxBlockMixin, XBlock):
+    """Claim and download the 11.0-hour in-service certificate; staff revoke and reissue."""
+
+    display_name = String(display_name=_("Display name"), default="Your certificate", scope=Scope.settings)
+    completion_mode = XBlockCompletionMode.EXCLUDED
+
+    # --- views -------------------------------------------------------------
+
+    def _context(self, learner):
+        course_key = self.course_key()
+        cert = api.current_certificate(course_key, learner.id) if not learner.is_anonymous else None
+        status = eligibility.check(course_key, learner.id) if not learner.is_anonymous and cert is None else None
+        profile = None
+        if cert is None and status is not None and status.eligible:
+            from elsx.progress import ensure_profile
+            profile = ensure_profile(course_key, learner)
+        return {
+            "dom_id": self.dom_id(),
+            "learner": learner,
+            "cert": cert,
+            "number": numbers.display(cert.number) if cert else "",
+            "successor": self._successor(cert),
+            "eligibility": status,
+            "download_url": self.runtime.handler_url(self, "download") if cert else "",
+            "verify_url": api.verification_url(cert.number) if cert else "",
+            "roles": [(value, _(label)) for value, label in ROLE_CHOICES],
+            "prefill": {
+                "legal_name": (profile.legal_name or learner.full_name) if profile else learner.full_name,
+                "agency": profile.agency if profile else "",
+                "role": profile.role if profile else "",
+                "state_training_id": profile.state_training_id if profile else "",
+                "state": profile.state if profile else "",
+            },
+            "limits": {"name": api.NAME_MAX, "agency": api.AGENCY_MAX, "state_id": api.STATE_ID_MAX,
+                       "state": api.STATE_MAX},
+        }
+
+    @staticmethod
+    def _successor(cert):
+        if cert is None or cert.superseded_by_id is None:
+            return ""
+        return numbers.display(cert.superseded_by.number)
+
+    def student_view(self, context=None):
+        learner = self.current_learner()
+        return self.fragment("elsx/certificate.html", self._context(learner), js_class="ElsxCertificate",
+                             js=("js/elsx.js", "js/certificate.js"))
+
+    def student_view_data(self, context=None):
+        learner = self.current_learner()
+        ctx = self._context(learner)
+        cert = ctx["cert"]
+        status = ctx["eligibility"]
+        return {
+            "certificate": {"number": ctx["number"], "status": cert.status, "download_url": ctx["download_url"],
+                            "verification_url": ctx["verify_url"]} if cert else None,
+            "eligible": bool(cert) or bool(status and status.eligible),
+            "missing": [req.label for req in status.missing] if status else [],
+        }
+
+    def _body(self, learner):
+        return templating.render("elsx/certificate_body.html", self._context(learner))
+
+    # --- learner handlers --------------------------------------------------
+
+    @json_handler()
+    def claim(self, data, learner):
+        require_keys(data, CLAIM_KEYS, required=("legal_name", "agency", "role"))
+        cert = api.claim(self.course_key(), learner, **{key: data.get(key, "") for key in CLAIM_KEYS})
+        return {"number": numbers.display(cert.number), "status": cert.status, "html": self._body(learner)}
+
+    @XBlock.handler
+    def download(self, request, suffix=""):
+        """GET: the learner's stored PDF, byte for byte as issued."""
+        if request.method not in ("GET", "HEAD"):
+            response = json_response({"error": _("Use GET for this request.")}, 405)
+            response.headers["Allow"] = "GET"
+            return response
+        learner = self.current_learner()
+        try:
+            if learner.is_anonymous:
+                raise NotAllowed(_("Sign in to download your certificate."))
+            cert = self._certificate_for_download(learner, request.GET.get("number", ""))
+            data = api.read_pdf(cert)
+        except ElsxError as exc:
+            return json_response(exc.as_dict(), exc.status)
+        response = Response(body=data, content_type="application/pdf")
+        response.headers["Content-Disposition"] = f'attachment; filename="{api.download_name(cert)}"'
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def _certificate_for_download(self, learner, number):
+        course_key = self.course_key()
+        if number:
+            try:
+                cert = api.get_by_number(number)
+            except NotFound:
+                cert = None
+            # Someone else's number looks exactly like an unknown one.
+            if cert is None or (cert.learner_id != learner.id and not learner.is_staff) \
+                    or cert.course_key != course_key:
+                raise NotFound(_("You have no certificate with that number."))
+        else:
+            cert = api.current_certificate(course_key, learner.id)
+            if cert is None:
+                status = eligibility.check(course_key, learner.id)
+                if not status.eligible:
+                    raise NotAllowed(status.explain(), missing=[req.key for req in status.missing])
+                raise NotFound(_("Claim your certificate first."))
+        if cert.status == cert.STATUS_REVOKED:
+            raise NotAllowed(_("This certificate was revoked and can no longer be downloaded."))
+        return cert
+
+    # --- staff handlers ----------------------------------------------------
+
+    def _course_certificate(self, number):
+        cert = api.get_by_number(number)
+        if cert.course_key != self.course_key():
+            raise NotFound(_("No certificate in this course has that number."))
+        return cert
+
+    @json_handler(staff_only=True)
+    def revoke(self, data, learner):
+        require_keys(data, ("number", "reason"), required=("number", "reason"))
+        cert = self._course_certificate(data["number"])
+        cert = api.revoke(cert.number, data["reason"], by=learner)
+        return {"number": numbers.display(cert.number), "status": cert.status,
+                "message": _("Certificate {number} is revoked.").format(number=numbers.display(cert.number))}
+
+    @json_handler(staff_only=True)
+    def reissue(self, data, learner):
+        require_keys(data, ("number",) + CLAIM_KEYS, required=("number",))
+        cert = self._course_certificate(data.pop("number"))
+        corrections = {key: value for key, value in data.items() if value is not None}
+        if not corrections:
+            raise InvalidInput(_("Give at least one corrected field."))
+        new = api.reissue(cert.number, by=learner, **corrections)
+        return {"number": numbers.display(new.number), "status": new.status,
+                "replaces": numbers.display(cert.number),
+                "message": _("Reissued as {new}; {old} is now superseded.").format(
+                    new=numbers.display(new.number), old=numbers.display(cert.number))}
+
+    @staticmethod
+    def workbench_scenarios():
+        return [("ELSX Certificate", "<vertical_demo><elsx_progress/><elsx_certificate/></vertical_demo>")]

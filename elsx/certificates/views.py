@@ -1,0 +1,122 @@
+"""Public verification: /elsx/verify/<number> as a page and as JSON, rate-limited per client address."""
+import json
+import time
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from elsx import conf, templating
+from elsx.certificates import api, numbers
+from elsx.errors import NotFound
+
+WINDOW_SECONDS = 60
+# The page has no scripts, no images and no outside resources.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                               "base-uri 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Content-Type-Options": "nosniff",
+    # A revocation must show at once: never serve a cached status.
+    "Cache-Control": "no-store",
+}
+
+
+def client_address(request):
+    # REMOTE_ADDR only: a client can write X-Forwarded-For itself. Behind a
+    # proxy, the LMS's own middleware sets REMOTE_ADDR from the trusted hop.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def rate_limited(request):
+    """Count this request against the client's per-minute allowance; True once it is spent."""
+    limit = int(conf.get("VERIFY_RATE_LIMIT"))
+    if limit <= 0:
+        return False
+    window = int(time.time() // WINDOW_SECONDS)
+    key = f"elsx:verify:{client_address(request)}:{window}"
+    cache.add(key, 0, WINDOW_SECONDS + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS + 5)
+        count = 1
+    return count > limit
+
+
+def _secure(response):
+    for header, value in SECURITY_HEADERS.items():
+        response[header] = value
+    return response
+
+
+def _page(template, context, status=200):
+    return _secure(HttpResponse(templating.render(template, context), status=status,
+                                content_type="text/html; charset=utf-8"))
+
+
+def _json(data, status=200):
+    return _secure(HttpResponse(json.dumps(data, ensure_ascii=False), status=status,
+                                content_type="application/json; charset=utf-8"))
+
+
+def _too_many():
+    return _("Too many verification requests from your address. Please wait a minute and try again.")
+
+
+def _not_found_message():
+    return _("We could not find a certificate with that number. Check the number on the certificate "
+             "and try again; letters may be typed in either case, and dashes are optional.")
+
+
+@require_safe
+def verify_page(request, number):
+    if rate_limited(request):
+        response = _page("elsx/verify_error.html", {"title": _("Please wait"), "message": _too_many(),
+                                                    "number": ""}, status=429)
+        response["Retry-After"] = str(WINDOW_SECONDS)
+        return response
+    try:
+        result = api.verify(number)
+    except NotFound:
+        return _page("elsx/verify_error.html", {"title": _("Certificate not found"),
+                                                "message": _not_found_message(), "number": number[:64]},
+                     status=404)
+    cert = result.certificate
+    return _page("elsx/verify.html", {
+        "result": result,
+        "cert": cert,
+        "successor_url": reverse("elsx:verify", kwargs={"number": result.successor}) if result.successor else "",
+        "json_url": reverse("elsx:verify_json", kwargs={"number": result.number}),
+    })
+
+
+@require_safe
+def verify_json(request, number):
+    if rate_limited(request):
+        response = _json({"error": _too_many()}, status=429)
+        response["Retry-After"] = str(WINDOW_SECONDS)
+        return response
+    try:
+        result = api.verify(number)
+    except NotFound:
+        return _json({"error": _not_found_message(), "status": "not_found"}, status=404)
+    return _json(result.public_record())
+
+
+@require_safe
+def verify_lookup(request):
+    """A form to type a number; sends the browser to its verification page."""
+    typed = (request.GET.get("number") or "").strip()[:64]
+    if typed:
+        try:
+            canonical = numbers.normalize(typed)
+        except numbers.InvalidNumber:
+            return _page("elsx/verify_error.html", {"title": _("Certificate not found"),
+                                                    "message": _not_found_message(), "number": typed},
+                         status=404)
+        return HttpResponseRedirect(reverse("elsx:verify", kwargs={"number": numbers.display(canonical)}))
+    return _page("elsx/verify_error.html", {"title": _("Verify a certificate"), "message": "", "number": ""})

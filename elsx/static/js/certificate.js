@@ -1,0 +1,70 @@
+/* Certificate block: sends the claim form, and the staff revoke/reissue forms. */
+function ElsxCertificate(runtime, element) {
+  "use strict";
+  var common = window.ElsxCommon;
+  var handlerElement = common.domElement(element);
+  var root = handlerElement.querySelector(".elsx-certificate") || handlerElement;
+  var busy = false;
+
+  function values(form, skipEmpty) {
+    var data = {};
+    Array.prototype.forEach.call(form.querySelectorAll("input[name], select[name]"), function (field) {
+      if (skipEmpty && field.value.trim() === "") { return; }
+      data[field.name] = field.value;
+    });
+    return data;
+  }
+
+  function markInvalid(form, fieldName) {
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (field) {
+      field.removeAttribute("aria-invalid");
+    });
+    var field = fieldName && form.querySelector('[name="' + fieldName + '"]');
+    if (field) { field.setAttribute("aria-invalid", "true"); }
+    return field;
+  }
+
+  function send(form, handler, data, onDone) {
+    if (busy) { return; }
+    busy = true;
+    common.clearError(root);
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.disabled = true; }
+    common.post(runtime, handlerElement, handler, data).then(function (reply) {
+      busy = false;
+      if (button) { button.disabled = false; }
+      if (!reply.ok) {
+        markInvalid(form, reply.body.field);
+        common.showError(root, reply.body.error);
+        return;
+      }
+      markInvalid(form, null);
+      onDone(reply.body);
+    }, function () {
+      busy = false;
+      if (button) { button.disabled = false; }
+      common.showError(root, null);
+    });
+  }
+
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    var region = form.getAttribute("data-region");
+    if (region === "claim") {
+      event.preventDefault();
+      send(form, "claim", values(form, false), function (body) {
+        var target = common.fill(root, "body", body.html);
+        var issued = target && target.querySelector('[data-region="issued"]');
+        if (issued) { issued.focus(); }
+        common.announceProgress();
+      });
+    } else if (region === "revoke" || region === "reissue") {
+      event.preventDefault();
+      send(form, region, values(form, region === "reissue"), function (body) {
+        var result = common.region(root, "staff-result");
+        if (result) { result.textContent = body.message; result.focus(); }
+        form.reset();
+      });
+    }
+  });
+}

@@ -1,0 +1,64 @@
+"""Fixtures and helpers shared by the certificate tests (kept out of conftest.py, which other work owns)."""
+import json
+
+import pytest
+from django.utils import timezone
+from webob import Request
+
+from elsx.curriculum import get_curriculum
+from elsx.learners import Learner
+from elsx.models import LearnerProfile, TopicProgress
+from elsx.progress import ensure_profile, refresh_summary
+
+COURSE = "course-v1:ELSX+EXEC101+demo"
+CLAIM = {"legal_name": "Dana María Okonkwo-Sánchez", "agency": "Riverside County Sheriff's Office",
+         "role": "le_executive", "state_training_id": "P-0042117", "state": "CA"}
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A throwaway MEDIA_ROOT, so certificate files never land in var/."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.ELSX = {"VERIFY_BASE_URL": "https://lms.example.org", "VERIFY_RATE_LIMIT": 1000}
+    return tmp_path / "media"
+
+
+def learner(learner_id="learner-1", full_name="Dana Okonkwo", staff=False):
+    return Learner(id=learner_id, full_name=full_name, email=f"{learner_id}@example.org", username=learner_id,
+                   is_staff=staff)
+
+
+def complete_topics(learner_id="learner-1", skip=(), course_key=COURSE, full_name="Dana Okonkwo"):
+    """Mark every topic (but those in skip) complete with direct rows: fast, and the same state the
+    topic block's handlers leave behind (test_topic drives those)."""
+    who = learner(learner_id, full_name)
+    profile = ensure_profile(course_key, who)
+    now = timezone.now()
+    for topic in get_curriculum().topics:
+        if topic.id in skip:
+            continue
+        TopicProgress.objects.update_or_create(
+            course_key=course_key, learner_id=learner_id, topic_id=topic.id,
+            defaults={"sections_viewed": list(topic.section_ids()), "first_viewed_at": now,
+                      "sections_viewed_at": now, "check_passed_at": now, "reflection_saved_at": now,
+                      "reflection": "We will review our intake policy.", "completed_at": now,
+                      "attempts": 1, "best_score": 100, "last_score": 100})
+    refresh_summary(profile, now)
+    profile.save()
+    return who
+
+
+def mark_claimed(learner_id, course_key=COURSE, **fields):
+    values = dict(CLAIM, **fields)
+    LearnerProfile.objects.filter(course_key=course_key, learner_id=learner_id).update(
+        claimed_at=timezone.now(), **values)
+
+
+def handler_get(block, handler, query=""):
+    request = Request.blank("/" + (f"?{query}" if query else ""), method="GET")
+    response = block.runtime.handle(block, handler, request)
+    return response
+
+
+def parse_json(response):
+    return json.loads(response.body.decode("utf-8"))
