@@ -7,7 +7,8 @@ app_name = "elsx"
 
 urlpatterns = [
     path("verify/", views.verify_lookup, name="verify_lookup"),
-    # The .json form first: the HTML pattern would otherwise swallow the suffix.
-    re_path(r"^verify/(?P<number>[^/]{1,64})\.json$", views.verify_json, name="verify_json"),
-    re_path(r"^verify/(?P<number>[^/]{1,64})/?$", views.verify_page, name="verify"),
+    # The .json form first: the HTML pattern would otherwise swallow the suffix. Anything at all
+    # after verify/ reaches the views, so a mangled number gets the friendly 404, not Django's.
+    re_path(r"^verify/(?P<number>.+?)\.json$", views.verify_json, name="verify_json"),
+    re_path(r"^verify/(?P<number>.+?)/?$", views.verify_page, name="verify"),
 ]

@@ -254,10 +254,6 @@ def issue(course_key, learner_id, status=None):
     return _record(snapshot, pdf_bytes)[0]
 
 
-def _render_in_worker(prepared):
-    return render_pdf(prepared)
-
-
 def issue_for_course(course_key, workers=1):
     """Issue for every eligible learner who has claimed; returns counts by outcome.
 
@@ -312,9 +308,13 @@ def _render_all(pending, workers):
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    from elsx.certificates import render
     # spawn, not fork: WeasyPrint's C libraries don't survive a fork with their state.
+    # Workers get plain HTML and JSON and need no Django.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [(snapshot, pool.submit(_render_in_worker, prepared)) for snapshot, prepared in pending]
+        futures = [(snapshot, pool.submit(render.certificate_pdf, prepared.html, prepared.credential_json,
+                                          prepared.cjk)) for snapshot, prepared in pending]
         for snapshot, future in futures:
             try:
                 yield snapshot, future.result()
