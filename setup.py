@@ -38,6 +38,7 @@ BLOCKS = {
     "elsx_topic": "elsx.blocks.topic:TopicBlock",
     "elsx_progress": "elsx.blocks.progress:ProgressBlock",
     "elsx_certificate": "elsx.blocks.certificate:CertificateBlock",
+    "elsx_cohort": "elsx.blocks.cohort:CohortBlock",
 }
 
 setup(

@@ -19,6 +19,10 @@ DEFAULTS = {
     "CREDIT_PROFILES": {},
     # Exports above this many rows run as a background job.
     "INLINE_EXPORT_MAX_ROWS": 5000,
+    # Background exports: "auto" (Celery when a broker URL is set), "celery" or "inline".
+    "EXPORT_BACKGROUND": "auto",
+    # A job still "running" after this long is taken as dead and may be started again.
+    "EXPORT_JOB_STALE_MINUTES": 30,
     "DEMO_COURSE_KEY": "course-v1:ELSX+EXEC101+demo",
     "PASS_MARK_DEFAULT": 80,
     # Processes that render PDFs in elsx_issue_certificates (0: one per core).

@@ -1,0 +1,282 @@
+"""The instructor cohort dashboard block: staff only, thin over elsx.cohort.
+
+A non-staff user sees a short note and no data; every handler refuses them
+with 403 before reading anything. See elsx.cohort.query for the fixed query
+budget and the meaning of each status.
+"""
+import itertools
+import logging
+from dataclasses import replace
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from webob import Response
+from xblock.completable import XBlockCompletionMode
+from xblock.core import XBlock
+from xblock.fields import Scope, String
+from xblock.utils.studio_editable import StudioEditableXBlockMixin
+from xblock.validation import ValidationMessage
+
+from elsx import conf, templating
+from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response
+from elsx.cohort import certs, exports, jobs, query
+from elsx.cohort import params as grid_params
+from elsx.cohort.schedule import Schedule, parse_start
+from elsx.curriculum import get_curriculum
+from elsx.errors import ElsxError, InvalidInput, NotAllowed
+from elsx.models import ROLE_CHOICES
+from elsx.validation import require_keys
+
+log = logging.getLogger(__name__)
+EXPORT_KEYS = ("kind", "profile", "grid")
+
+
+@XBlock.wants("user")
+@XBlock.needs("i18n")
+class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
+    """Who is on track, who is behind, who has earned the credit; roster exports. Course staff only."""
+
+    display_name = String(display_name=_("Display name"), default="Cohort dashboard", scope=Scope.settings)
+    cohort_start = String(display_name=_("Cohort start date"), default="", scope=Scope.settings,
+                          help=_("The first day of week 1, as YYYY-MM-DD. Week N is due at the end of week N."))
+    editable_fields = ("display_name", "cohort_start")
+    completion_mode = XBlockCompletionMode.EXCLUDED
+
+    # --- helpers -----------------------------------------------------------
+
+    def schedule(self, now=None):
+        try:
+            return Schedule.build(self.cohort_start, now=now)
+        except InvalidInput:
+            log.warning("elsx: cohort block %s has an invalid start date; schedule off", self.scope_ids.usage_id)
+            return Schedule.build(None, now=now)
+
+    def _start_is_valid(self):
+        try:
+            parse_start(self.cohort_start)
+        except InvalidInput:
+            return False
+        return True
+
+    def _base_context(self, schedule):
+        curriculum = get_curriculum()
+        return {
+            "dom_id": self.dom_id(),
+            "curriculum": curriculum,
+            "schedule": schedule,
+            "start_invalid": not self._start_is_valid(),
+            "statuses": [(status, grid_params.STATUS_LABELS[status]) for status in grid_params.STATUSES],
+            "roles": ROLE_CHOICES,
+            "page_sizes": grid_params.PAGE_SIZES,
+            "profiles": sorted((name, profile.get("label", name)) for name, profile in
+                               exports.credit_profiles().items()),
+            "inline_max": conf.get("INLINE_EXPORT_MAX_ROWS"),
+        }
+
+    def _grid_context(self, schedule, params, page):
+        topic_columns = [{"key": grid_params.TOPIC_SORT_PREFIX + topic.id, "short": f"T{topic.number}",
+                          "label": _("Topic {number}: {title}").format(number=topic.number, title=topic.title)}
+                         for topic in schedule.topics]
+        return {"dom_id": self.dom_id(), "schedule": schedule, "params": params, "page": page,
+                "topic_columns": topic_columns}
+
+    def _grid_payload(self, schedule, params, page):
+        context = self._grid_context(schedule, params, page)
+        return {
+            "grid_html": templating.render("elsx/cohort_grid.html", context),
+            "pager_html": templating.render("elsx/cohort_pager.html", context),
+            "status_text": templating.render("elsx/cohort_showing.html", context).strip(),
+            "total": page.total, "page": page.number, "pages": page.pages,
+            "params": {"page": page.number, "page_size": page.page_size, "sort": params.sort, "dir": params.dir},
+        }
+
+    def _dashboard_payload(self, schedule, params):
+        found = query.dashboard(self.course_key(), params, schedule)
+        context = self._base_context(schedule)
+        context.update({"summary": found.summary, "topics": found.topics})
+        payload = self._grid_payload(schedule, params, found.page)
+        payload["summary_html"] = templating.render("elsx/cohort_summary.html", context)
+        payload["topics_html"] = templating.render("elsx/cohort_topics.html", context)
+        return payload
+
+    # --- views -------------------------------------------------------------
+
+    def student_view(self, context=None):
+        learner = self.current_learner()
+        if learner.is_anonymous or not learner.is_staff:
+            # Nothing about the cohort is read for a non-staff user.
+            return self.fragment("elsx/message.html", {"message": _("This dashboard is for course staff.")})
+        schedule = self.schedule()
+        params = grid_params.GridParams()
+        context = self._base_context(schedule)
+        context.update(self._dashboard_payload(schedule, params))
+        context["params"] = params
+        return self.fragment("elsx/cohort.html", context, js_class="ElsxCohort",
+                             js=("js/elsx.js", "js/cohort.js"),
+                             js_args={"text": {
+                                 "failed": _("The dashboard could not be reached. Please try again."),
+                                 "downloading": _("Your download is starting."),
+                                 "copied": _("Copied {count} email addresses to the clipboard."),
+                                 "copyManually": _("{count} email addresses (select and copy):"),
+                                 "noEmails": _("No learners with an email address match these filters."),
+                                 "confirmIssue": _("Issue certificates to every eligible learner who has "
+                                                   "claimed one?"),
+                             }})
+
+    # --- handlers ----------------------------------------------------------
+
+    @json_handler(staff_only=True)
+    def grid(self, data, learner):
+        """A new filter, sort or page: count, one page, its topic rows (3 queries)."""
+        schedule = self.schedule()
+        params = grid_params.parse(data)
+        page = query.grid_page(self.course_key(), params, schedule)
+        return self._grid_payload(schedule, params, page)
+
+    @json_handler(staff_only=True)
+    def refresh(self, data, learner):
+        """Summary, per-topic table and the grid page again (4 queries)."""
+        schedule = self.schedule()
+        return self._dashboard_payload(schedule, grid_params.parse(data))
+
+    @json_handler(staff_only=True)
+    def learner(self, data, learner):
+        require_keys(data, ("learner_id",), required=("learner_id",))
+        schedule = self.schedule()
+        detail = query.learner_detail(self.course_key(), data["learner_id"], schedule)
+        context = {"dom_id": self.dom_id(), "detail": detail, "schedule": schedule}
+        return {"html": templating.render("elsx/cohort_detail.html", context)}
+
+    @json_handler(staff_only=True)
+    def emails(self, data, learner):
+        params = grid_params.parse(data)
+        found = query.emails(self.course_key(), params, self.schedule())
+        log.info("elsx: staff %s copied %s email addresses for %s", learner.id, len(found), self.course_key())
+        return {"count": len(found), "emails": found, "text": ", ".join(found)}
+
+    @json_handler(staff_only=True)
+    def agencies(self, data, learner):
+        require_keys(data, ())
+        return {"agencies": query.agencies(self.course_key())}
+
+    @json_handler(staff_only=True)
+    def issue_certificates(self, data, learner):
+        require_keys(data, ())
+        counts = certs.issue_for_course(self.course_key())
+        log.info("elsx: staff %s issued certificates for %s", learner.id, self.course_key())
+        return {"counts": counts, "html": templating.render("elsx/cohort_issued.html", {"counts": counts})}
+
+    @json_handler(staff_only=True)
+    def export(self, data, learner):
+        """Inline (a download URL) up to INLINE_EXPORT_MAX_ROWS rows, a background job above."""
+        require_keys(data, EXPORT_KEYS, required=("kind",))
+        kind, course_key, schedule = data["kind"], self.course_key(), self.schedule()
+        if kind == "credit":
+            profile = data.get("profile") or "default"
+            count = exports.credit_count(course_key, profile)
+            query_args = {"kind": kind, "profile": profile}
+            job_params = {"profile": profile}
+        elif kind == "roster":
+            # The whole filtered cohort in the grid's order: paging does not apply.
+            params = replace(grid_params.parse(data.get("grid") or {}), page=1, page_size=grid_params.PAGE_SIZES[0])
+            count = exports.roster_count(course_key, params, schedule)
+            query_args = dict(params.as_query(), kind=kind)
+            job_params = {"grid": params.as_query(), "cohort_start": self.cohort_start if self._start_is_valid()
+                          else ""}
+        else:
+            raise InvalidInput(_("Unknown export {kind}. Allowed: {allowed}.").format(
+                kind=repr(kind)[:40], allowed=", ".join(exports.KINDS)), field="kind", allowed=list(exports.KINDS))
+        if count <= conf.get("INLINE_EXPORT_MAX_ROWS"):
+            return {"mode": "inline", "rows": count, "url": self._download_url(query_args)}
+        job = jobs.start(course_key, kind, job_params, learner.id)
+        return self._job_payload(job)
+
+    @json_handler(staff_only=True)
+    def export_status(self, data, learner):
+        require_keys(data, ("job",), required=("job",))
+        return self._job_payload(jobs.get(self.course_key(), data["job"]))
+
+    def _download_url(self, query_args):
+        return self.runtime.handler_url(self, "download", query=urlencode(query_args))
+
+    def _job_payload(self, job):
+        payload = {"mode": "job", "job": job.pk, "status": job.status, "rows": job.row_count}
+        if job.status == job.STATUS_DONE:
+            payload["url"] = self._download_url({"job": job.pk})
+        payload["html"] = templating.render("elsx/cohort_job.html", {"job": job})
+        return payload
+
+    @XBlock.handler
+    def download(self, request, suffix=""):
+        """GET: a CSV, streamed inline or from a finished job. Staff only; 403 with no data otherwise."""
+        if request.method != "GET":
+            response = json_response({"error": _("Use GET for this request.")}, 405)
+            response.headers["Allow"] = "GET"
+            return response
+        try:
+            learner = self.current_learner()
+            if learner.is_anonymous or not learner.is_staff:
+                raise NotAllowed(_("This is for course staff only."))
+            args = dict(request.GET)
+            course_key = self.course_key()
+            if "job" in args:
+                require_keys(args, ("job",))
+                job = jobs.get(course_key, args["job"])
+                handle = jobs.open_file(job)
+                body, name = _file_iter(handle), jobs.download_name(job)
+            else:
+                body, name = self._inline_csv(course_key, args)
+        except ElsxError as exc:
+            return json_response(exc.as_dict(), exc.status)
+        log.info("elsx: staff %s downloaded %s for %s", learner.id, name.split("-")[1], course_key)
+        response = Response(app_iter=body, content_type="text/csv", charset="utf-8")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def _inline_csv(self, course_key, args):
+        kind = args.pop("kind", "roster")
+        if kind == "credit":
+            require_keys(args, ("profile",))
+            lines = exports.credit_csv(course_key, args.get("profile") or "default")
+        elif kind == "roster":
+            lines = exports.roster_csv(course_key, grid_params.parse(args), self.schedule())
+        else:
+            raise InvalidInput(_("Unknown export {kind}. Allowed: {allowed}.").format(
+                kind=repr(kind)[:40], allowed=", ".join(exports.KINDS)), field="kind", allowed=list(exports.KINDS))
+        # Build the first line now, so bad input is a 400 and not a broken stream.
+        lines = _primed(lines)
+        return exports.encode(lines), exports.filename(kind, course_key, timezone.localdate())
+
+    # --- Studio ------------------------------------------------------------
+
+    def validate_field_data(self, validation, data):
+        try:
+            parse_start(data.cohort_start)
+        except InvalidInput as exc:
+            validation.add(ValidationMessage(ValidationMessage.ERROR, exc.message))
+
+    # --- workbench ---------------------------------------------------------
+
+    @staticmethod
+    def workbench_scenarios():
+        """Open with ?student=instructor (staff in the demo settings); seed with elsx_seed_cohort."""
+        start = (timezone.localdate() - timedelta(days=24)).isoformat()
+        return [("ELSX Instructor: cohort dashboard",
+                 f'<elsx_cohort display_name="Cohort dashboard" cohort_start="{start}"/>')]
+
+
+def _primed(lines):
+    return itertools.chain([next(lines)], lines)
+
+
+def _file_iter(handle, size=64 * 1024):
+    with handle:
+        while True:
+            chunk = handle.read(size)
+            if not chunk:
+                return
+            yield chunk
