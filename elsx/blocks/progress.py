@@ -1,5 +1,5 @@
 """The progress block: the learner's six weeks, hours earned and what remains."""
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _  # field labels are built at import time
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
@@ -11,7 +11,6 @@ from elsx.curriculum import get_curriculum
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-@XBlock.supports("multi_device")
 class ProgressBlock(ElsxBlockMixin, XBlock):
     """Where the learner stands: weeks, topics, hours out of 11.0, the next step."""
 
@@ -39,6 +38,7 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "topic_urls": {topic.id: compat.jump_to_url(course_key, topic.id) for topic in curriculum.topics},
         }
 
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         return self.fragment("elsx/progress.html", self._context(),
                              js_class="ElsxProgress", js=("js/elsx.js", "js/progress.js"))

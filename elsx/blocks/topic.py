@@ -1,7 +1,7 @@
 """The topic block: one topic's readings, knowledge check and reflection."""
 import copy
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _  # field labels are built at import time
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
