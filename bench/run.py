@@ -24,7 +24,7 @@ def setup_django():
     from django.conf import settings
     from django.test.utils import setup_test_environment
     # A throwaway SQLite database in var/bench, migrated fresh each run.
-    db_path = Path(os.environ["ELSX_VAR"]) / "bench.db"
+    db_path = Path(os.environ["ELSX_VAR"]) / f"bench-{os.getpid()}.db"
     db_path.parent.mkdir(parents=True, exist_ok=True)
     if db_path.exists():
         db_path.unlink()
@@ -33,12 +33,12 @@ def setup_django():
     setup_test_environment()
     from django.core.management import call_command
     call_command("migrate", run_syncdb=True, verbosity=0)
-    return settings
+    return db_path
 
 
 def main(argv):
     only = argv[1:]  # e.g. `bench/run.py topic certificates`
-    setup_django()
+    db_path = setup_django()
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     rows = []
 
@@ -67,6 +67,7 @@ def main(argv):
     for name, value, unit, target in rows:
         shown = f"{value:.2f}" if isinstance(value, float) else str(value)
         lines.append(f"| {name} | {shown} | {unit} | {target} |")
+    db_path.unlink(missing_ok=True)
     if not only:
         (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"Wrote {HERE / 'RESULTS.md'}")
