@@ -208,14 +208,23 @@ class Screenshots:
             shutil.copyfile(source, self.publish_to / name)
         return source
 
+    @staticmethod
+    def hide_workbench_chrome(page):
+        """The workbench's fixed banner and debug panel are the SDK's, not elsx's: leave them out."""
+        if page.locator(".workbench").count():
+            page.add_style_tag(content=".workbench .banner, .workbench .debug { display: none !important; }"
+                                       " .workbench .main { padding-top: 1em !important; }")
+
     def element(self, locator, name, max_height=900):
         """One element's picture, cut to max_height and reduced to a palette so the PNG stays small."""
+        self.hide_workbench_chrome(locator.page)
         locator.scroll_into_view_if_needed()
         locator.screenshot(path=str(self.path(name)), animations="disabled", caret="hide")
         shrink_png(self.path(name), max_height)
         return self.publish(name)
 
     def viewport(self, page, name, max_height=900):
+        self.hide_workbench_chrome(page)
         page.screenshot(path=str(self.path(name)), full_page=False, animations="disabled", caret="hide")
         shrink_png(self.path(name), max_height)
         return self.publish(name)

@@ -158,7 +158,8 @@ def test_keyboard_learner_completes_the_course_and_gets_the_certificate(context,
     page.reload()
     root.wait_for()
     assert root.locator(".elsx-topic__status").get_by_text("Complete").is_visible()
-    screenshots.viewport(page, "topic.png")
+    root.locator('details[data-section-id]').first.evaluate("(el) => { el.open = true; }")
+    screenshots.element(root, "topic.png")
 
     # --- claim the certificate ---------------------------------------------------------
     claim_certificate(page, server)
