@@ -258,7 +258,8 @@ def issue_for_course(course_key, workers=1):
     """Issue for every eligible learner who has claimed; returns counts by outcome.
 
     With workers > 1, PDFs render in that many processes while this process
-    stores files and inserts rows, so the database sees one writer.
+    prepares the next documents and stores finished ones, so the database
+    sees one writer and the workers never wait for the whole list.
     """
     counts = {"issued": 0, "already_issued": 0, "not_eligible": 0, "not_claimed": 0, "failed": 0}
     total_topics = len(get_curriculum().topics)
@@ -268,21 +269,23 @@ def issue_for_course(course_key, workers=1):
         course_key=course_key, retired_at__isnull=True, topics_completed__gte=total_topics,
     ).exclude(pk__in=claimed.values("pk")).count()
     have = set(Certificate.objects.filter(course_key=course_key).values_list("learner_id", flat=True))
-    pending = []
-    for learner_id in claimed.values_list("learner_id", flat=True).order_by("pk"):
-        if learner_id in have:
-            counts["already_issued"] += 1
-            continue
-        try:
-            existing, snapshot = _issuable(course_key, learner_id)
-        except NotAllowed:
-            counts["not_eligible"] += 1
-            continue
-        if existing is not None:
-            counts["already_issued"] += 1
-        else:
-            pending.append((snapshot, prepare_document(snapshot)))
-    for snapshot, pdf_bytes in _render_all(pending, workers):
+
+    def pending():
+        for learner_id in list(claimed.values_list("learner_id", flat=True).order_by("pk")):
+            if learner_id in have:
+                counts["already_issued"] += 1
+                continue
+            try:
+                existing, snapshot = _issuable(course_key, learner_id)
+            except NotAllowed:
+                counts["not_eligible"] += 1
+                continue
+            if existing is not None:
+                counts["already_issued"] += 1
+            else:
+                yield snapshot, prepare_document(snapshot)
+
+    for snapshot, pdf_bytes in _render_all(pending(), workers):
         if pdf_bytes is None:
             counts["failed"] += 1
             continue
@@ -297,8 +300,8 @@ def issue_for_course(course_key, workers=1):
 
 
 def _render_all(pending, workers):
-    """Yield (snapshot, pdf bytes or None) for each pending item."""
-    if workers <= 1 or len(pending) < 2:
+    """Yield (snapshot, pdf bytes or None) for each (snapshot, prepared document) in pending."""
+    if workers <= 1:
         for snapshot, prepared in pending:
             try:
                 yield snapshot, render_pdf(prepared)
@@ -307,20 +310,30 @@ def _render_all(pending, workers):
                 yield snapshot, None
         return
     import multiprocessing
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     from elsx.certificates import render
+
+    def result(snapshot, future):
+        try:
+            return snapshot, future.result()
+        except Exception:  # pylint: disable=broad-except
+            log.exception("elsx: rendering certificate for learner %s failed", snapshot.learner_id)
+            return snapshot, None
+
     # spawn, not fork: WeasyPrint's C libraries don't survive a fork with their state.
     # Workers get plain HTML and JSON and need no Django.
+    in_flight = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [(snapshot, pool.submit(render.certificate_pdf, prepared.html, prepared.credential_json,
-                                          prepared.cjk)) for snapshot, prepared in pending]
-        for snapshot, future in futures:
-            try:
-                yield snapshot, future.result()
-            except Exception:  # pylint: disable=broad-except
-                log.exception("elsx: rendering certificate for learner %s failed", snapshot.learner_id)
-                yield snapshot, None
+        for snapshot, prepared in pending:
+            in_flight.append((snapshot, pool.submit(render.certificate_pdf, prepared.html,
+                                                    prepared.credential_json, prepared.cjk)))
+            # A few documents queued per worker keeps them busy without holding every PDF in memory.
+            while len(in_flight) > workers * 4 or (in_flight and in_flight[0][1].done()):
+                yield result(*in_flight.popleft())
+        while in_flight:
+            yield result(*in_flight.popleft())
 
 
 # --- staff actions ---------------------------------------------------------
