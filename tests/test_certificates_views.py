@@ -98,3 +98,10 @@ def test_rate_limit_answers_429_per_client_address(issued, settings):
     assert page(number, client, suffix=".json").status_code == 429
     # Another address still gets through.
     assert page(number, Client(REMOTE_ADDR="203.0.113.8")).status_code == 200
+
+
+def test_verification_urls_fall_back_to_the_lms_root(settings):
+    settings.ELSX = {"VERIFY_BASE_URL": ""}
+    settings.LMS_ROOT_URL = "https://courses.example.edu"
+    number = numbers.generate()
+    assert api.verification_url(number) == f"https://courses.example.edu/elsx/verify/{numbers.display(number)}"

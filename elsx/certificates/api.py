@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from elsx import conf, eligibility
+from elsx import compat, conf, eligibility
 from elsx.certificates import numbers, openbadges
 from elsx.curriculum import get_curriculum
 from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound, Unavailable
@@ -93,13 +93,17 @@ def current_certificate(course_key, learner_id):
             .order_by("-generation").first())
 
 
+def public_base_url():
+    """Where verification pages are served from: ELSX VERIFY_BASE_URL, else the LMS root."""
+    return (conf.get("VERIFY_BASE_URL") or compat.lms_root_url()).rstrip("/")
+
+
 def verification_url(number):
-    path = reverse("elsx:verify", kwargs={"number": numbers.display(number)})
-    return conf.get("VERIFY_BASE_URL").rstrip("/") + path
+    return public_base_url() + reverse("elsx:verify", kwargs={"number": numbers.display(number)})
 
 
 def issuer_id():
-    return conf.get("VERIFY_BASE_URL").rstrip("/") or "urn:elsx:provider"
+    return public_base_url() or "urn:elsx:provider"
 
 
 def course_title(curriculum=None):
