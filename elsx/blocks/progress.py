@@ -7,6 +7,7 @@ from xblock.fields import Scope, String
 from elsx import compat, eligibility, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler
 from elsx.curriculum import get_curriculum
+from elsx.validation import require_keys
 
 
 @XBlock.wants("user")
@@ -62,7 +63,8 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
 
     @json_handler()
     def refresh(self, data, learner):
-        """Re-render after a topic changed on the same page."""
+        """Re-render after a topic changed on the same page. Takes no fields: identity is the runtime's."""
+        require_keys(data, ())
         return {"html": templating.render("elsx/progress_body.html", self._context())}
 
     @staticmethod
