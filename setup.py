@@ -77,6 +77,7 @@ setup(
             "pypdf>=4",
             "redis>=5",
             "playwright>=1.45",
+            "axe-playwright-python>=0.1.4",
             "build>=1.0",
             "wheel",
             "setuptools>=68",

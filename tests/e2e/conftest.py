@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+# ELSX_E2E_CHROMIUM points elsewhere (or at nothing, to see the skip).
+CHROMIUM = Path(os.environ.get("ELSX_E2E_CHROMIUM", "/usr/bin/chromium"))
 SKIP_REASON = "Chromium not installed (apt-get install chromium): browser tests skipped"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]

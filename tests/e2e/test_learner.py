@@ -196,7 +196,7 @@ def test_keyboard_learner_completes_the_course_and_gets_the_certificate(context,
     verify.wait_for_load_state()
     check_verification_page(verify, number)
     assert_accessible(verify, "verification page", workbench=False)
-    screenshots.viewport(verify, "verification.png", max_height=760)
+    screenshots.viewport(verify, "verification.png", max_height=540)
 
     # --- and from the number typed into the lookup form --------------------------------
     verify.goto(server.url("/elsx/verify/"))
