@@ -6,7 +6,7 @@ import pytest
 from elsx.certificates import api, numbers
 from elsx.models import Certificate, LearnerProfile
 from tests.certificates_helpers import (  # noqa: F401
-    CLAIM, COURSE, complete_topics, handler_get, media, parse_json,
+    CLAIM, complete_topics, handler_get, media, parse_json,
 )
 from tests.conftest import as_user, call, render
 

@@ -1,5 +1,5 @@
 """`elsx_render_sample out.pdf`: render a sample certificate (nothing is stored or issued)."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
