@@ -7,7 +7,7 @@ author typed (Studio's editor and validate()), so the block stays thin.
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from elsx.curriculum import ID_PATTERN, MIN_OBJECTIVES, MIN_QUESTIONS, REQUIRED_HOURS, WEEKS, Option, Question, \
     Section, Topic, get_curriculum
@@ -142,7 +142,7 @@ def problems(topic_id, overrides, pass_mark, curriculum=None):
             value=pass_mark)))
     base = curriculum.topic(topic_id)
     if base is None:
-        found.append(Problem(ERROR, _("Unknown topic id \u201c{topic_id}\u201d. Use one of: {ids}.").format(
+        found.append(Problem(ERROR, _("Unknown topic id “{topic_id}”. Use one of: {ids}.").format(
             topic_id=topic_id, ids=", ".join(curriculum.topic_ids()))))
         return found
     week = overrides.get("week")
@@ -180,7 +180,7 @@ def content_problems(topic):
         if not section.title:
             error(_("Section {n} has no title.").format(n=number))
         if not section.body_html:
-            error(_("Section {n} (\u201c{title}\u201d) has no text.").format(n=number, title=section.title))
+            error(_("Section {n} (“{title}”) has no text.").format(n=number, title=section.title))
     _check_ids([s.id for s in topic.sections], _("section"), error)
     if len(topic.questions) < MIN_QUESTIONS:
         found.append(Problem(WARNING, _("The knowledge check should have at least {count} questions; it has {found}.")
@@ -210,10 +210,10 @@ def _check_ids(ids, what, error):
     seen = set()
     for value in ids:
         if not ID_PATTERN.match(value or ""):
-            error(_("The {what} id \u201c{id}\u201d must be lowercase letters, digits and hyphens.").format(
+            error(_("The {what} id “{id}” must be lowercase letters, digits and hyphens.").format(
                 what=what, id=value))
         elif value in seen:
-            error(_("Two of the {what}s share the id \u201c{id}\u201d.").format(what=what, id=value))
+            error(_("Two of the {what}s share the id “{id}”.").format(what=what, id=value))
         seen.add(value)
 
 
@@ -261,7 +261,7 @@ def editor_changes(data, current, curriculum=None):
     merged = dict(current, **changes)
     base = curriculum.topic(merged.get("topic_id"))
     if base is None:
-        raise InvalidInput(_("Unknown topic id \u201c{topic_id}\u201d. Use one of: {ids}.").format(
+        raise InvalidInput(_("Unknown topic id “{topic_id}”. Use one of: {ids}.").format(
             topic_id=merged.get("topic_id"), ids=", ".join(curriculum.topic_ids())), field="topic_id")
     original = topic_to_fields(base)
     for name in OVERRIDE_FIELDS:
@@ -362,7 +362,7 @@ def _convert_questions(value):
         for index, option in enumerate(_list(item.get("options", []), "questions", _("Options")), 0):
             option = _item(option, "questions", _("options"), ("id", "text", "correct"))
             if not isinstance(option.get("correct", False), bool):
-                raise InvalidInput(_("Question {n}: \u201ccorrect\u201d must be true or false.").format(n=number),
+                raise InvalidInput(_("Question {n}: “correct” must be true or false.").format(n=number),
                                    field="questions")
             options.append({"id": _ident(option.get("id"), "abcdefghijklmnopqrstuvwxyz"[index % 26], "questions"),
                             "text": _text("questions", _("An option"), MAX_TEXT, True)(option.get("text")),
@@ -375,15 +375,15 @@ def _convert_questions(value):
 
 
 _CONVERTERS = {
-    "display_name": _text("display_name", _lazy("Display name")),
-    "topic_id": _text("topic_id", _lazy("Topic id"), 64),
-    "pass_mark": lambda value: _int(value, "pass_mark", _lazy("The pass mark"), 1, 100),
-    "title": _text("title", _lazy("Title")),
-    "summary": _text("summary", _lazy("Summary"), MAX_TEXT, True),
-    "week": lambda value: _int(value, "week", _lazy("The week"), 0, WEEKS, blank=0),
+    "display_name": _text("display_name", gettext_lazy("Display name")),
+    "topic_id": _text("topic_id", gettext_lazy("Topic id"), 64),
+    "pass_mark": lambda value: _int(value, "pass_mark", gettext_lazy("The pass mark"), 1, 100),
+    "title": _text("title", gettext_lazy("Title")),
+    "summary": _text("summary", gettext_lazy("Summary"), MAX_TEXT, True),
+    "week": lambda value: _int(value, "week", gettext_lazy("The week"), 0, WEEKS, blank=0),
     "hours": _convert_hours,
     "objectives": _convert_objectives,
     "sections": _convert_sections,
     "questions": _convert_questions,
-    "reflection_prompt": _text("reflection_prompt", _lazy("Reflection prompt"), MAX_TEXT, True),
+    "reflection_prompt": _text("reflection_prompt", gettext_lazy("Reflection prompt"), MAX_TEXT, True),
 }

@@ -6,12 +6,13 @@ queries, so the summary columns on LearnerProfile are kept in step with
 TopicProgress inside the same transaction (see elsx.progress).
 """
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 ROLE_CHOICES = [
-    ("le_executive", "Law-enforcement executive"),
-    ("psap", "PSAP / emergency communications"),
-    ("clearinghouse", "Clearinghouse"),
-    ("other", "Other"),
+    ("le_executive", _("Law-enforcement executive")),
+    ("psap", _("PSAP / emergency communications")),
+    ("clearinghouse", _("Clearinghouse")),
+    ("other", _("Other")),
 ]
 
 
@@ -87,7 +88,7 @@ class Certificate(models.Model):
     STATUS_VALID = "valid"
     STATUS_REVOKED = "revoked"
     STATUS_SUPERSEDED = "superseded"
-    STATUS_CHOICES = [(STATUS_VALID, "Valid"), (STATUS_REVOKED, "Revoked"), (STATUS_SUPERSEDED, "Superseded")]
+    STATUS_CHOICES = [(STATUS_VALID, _("Valid")), (STATUS_REVOKED, _("Revoked")), (STATUS_SUPERSEDED, _("Superseded"))]
 
     number = models.CharField(max_length=32, unique=True)  # canonical: upper case, no separators
     course_key = models.CharField(max_length=255)
@@ -139,7 +140,7 @@ class ExportJob(models.Model):
     STATUS_RUNNING = "running"
     STATUS_DONE = "done"
     STATUS_FAILED = "failed"
-    STATUS_CHOICES = [(STATUS_RUNNING, "Running"), (STATUS_DONE, "Done"), (STATUS_FAILED, "Failed")]
+    STATUS_CHOICES = [(STATUS_RUNNING, _("Running")), (STATUS_DONE, _("Done")), (STATUS_FAILED, _("Failed"))]
 
     course_key = models.CharField(max_length=255)
     kind = models.CharField(max_length=32)

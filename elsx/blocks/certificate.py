@@ -3,6 +3,7 @@
 Thin: every rule lives in elsx.eligibility and elsx.certificates.api.
 """
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy  # field labels are built at import time
 from webob import Response
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
@@ -24,7 +25,7 @@ CLAIM_KEYS = ("legal_name", "agency", "role", "state_training_id", "state")
 class CertificateBlock(ElsxBlockMixin, XBlock):
     """Claim and download the 11.0-hour in-service certificate; staff revoke and reissue."""
 
-    display_name = String(display_name=_("Display name"), default="Your certificate", scope=Scope.settings)
+    display_name = String(display_name=gettext_lazy("Display name"), default="Your certificate", scope=Scope.settings)
     completion_mode = XBlockCompletionMode.EXCLUDED
 
     # --- views -------------------------------------------------------------
@@ -46,7 +47,7 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
             "eligibility": status,
             "download_url": self.runtime.handler_url(self, "download") if cert else "",
             "verify_url": api.verification_url(cert.number) if cert else "",
-            "roles": [(value, _(label)) for value, label in ROLE_CHOICES],
+            "roles": [(value, str(label)) for value, label in ROLE_CHOICES],  # lazy labels
             "prefill": {
                 "legal_name": (profile.legal_name or learner.full_name) if profile else learner.full_name,
                 "agency": profile.agency if profile else "",

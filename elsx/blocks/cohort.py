@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy  # field labels are built at import time
 from webob import Response
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
@@ -38,9 +39,10 @@ EXPORT_KEYS = ("kind", "profile", "grid")
 class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
     """Who is on track, who is behind, who has earned the credit; roster exports. Course staff only."""
 
-    display_name = String(display_name=_("Display name"), default="Cohort dashboard", scope=Scope.settings)
-    cohort_start = String(display_name=_("Cohort start date"), default="", scope=Scope.settings,
-                          help=_("The first day of week 1, as YYYY-MM-DD. Week N is due at the end of week N."))
+    display_name = String(display_name=gettext_lazy("Display name"), default="Cohort dashboard", scope=Scope.settings)
+    cohort_start = String(display_name=gettext_lazy("Cohort start date"), default="", scope=Scope.settings,
+                          help=gettext_lazy("The first day of week 1, as YYYY-MM-DD. "
+                                            "Week N is due at the end of week N."))
     editable_fields = ("display_name", "cohort_start")
     completion_mode = XBlockCompletionMode.EXCLUDED
 

@@ -82,7 +82,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         else:
             state = progress.record_visit(self.course_key(), learner, topic)
         return self.fragment("elsx/topic.html", self._context(topic, state, learner),
-                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"))
+                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"),
+                             js_args={"readLabel": str(_("Read"))})  # translated here, shown by topic.js
 
     def student_view_data(self, context=None):
         """Topic content for the mobile apps: no correct answers, plus the learner's state."""
@@ -176,7 +177,13 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         context = authoring.editor_context(self.topic_id, self._overrides(), self.display_name, self.pass_mark)
         context["dom_id"] = self.dom_id("studio")
         return self.fragment("elsx/studio.html", context, js_class="ElsxTopicStudio",
-                             js=("js/elsx.js", "js/studio.js"))
+                             js=("js/elsx.js", "js/studio.js"),
+                             js_args={"text": {key: str(value) for key, value in {
+                                 "saving": _("Saving"),
+                                 "saved": _("Saved."),
+                                 "failed": _("The topic could not be saved."),
+                                 "offline": _("The topic could not be saved. Check your connection and try again."),
+                             }.items()}})
 
     @json_handler()
     def studio_submit(self, data, learner):

@@ -57,7 +57,7 @@ def credential(cert, verification_url, issuer_id, include_private=False):
         if cert.state_training_id:
             subject["licenseNumber"] = cert.state_training_id
         if cert.role:
-            subject["role"] = ROLE_LABELS.get(cert.role, cert.role)
+            subject["role"] = str(ROLE_LABELS.get(cert.role, cert.role))  # labels are lazy
         if cert.agency:
             subject["source"] = {"type": ["Profile"], "name": cert.agency}
     data = {

@@ -32,7 +32,8 @@ window.ElsxCommon = window.ElsxCommon || (function () {
   function showError(root, message) {
     var box = region(root, "error");
     if (!box) { return; }
-    box.textContent = message || box.getAttribute("data-default") || "Something went wrong.";
+    var gettext = window.gettext || function (text) { return text; };
+    box.textContent = message || box.getAttribute("data-default") || gettext("Something went wrong. Please try again.");
     box.hidden = false;
     box.focus();
   }

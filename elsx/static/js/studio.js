@@ -1,8 +1,10 @@
 /* Studio editor for the topic block: collects the form into JSON for the studio_submit handler. */
-function ElsxTopicStudio(runtime, element) {
+function ElsxTopicStudio(runtime, element, args) {
   "use strict";
   var common = window.ElsxCommon;
   var gettext = window.gettext || function (text) { return text; };
+  /* Translated on the server (args.text); the gettext() calls are the fallback, with the LMS/Studio JS catalog. */
+  var text = (args && args.text) || {};
   var root = common.domElement(element).querySelector(".elsx-studio") || common.domElement(element);
   var form = root.querySelector("form");
   var counter = 0;
@@ -84,19 +86,19 @@ function ElsxTopicStudio(runtime, element) {
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     common.clearError(root);
-    notify("save", {state: "start", message: gettext("Saving")});
+    notify("save", {state: "start", message: text.saving || gettext("Saving")});
     common.post(runtime, element, "studio_submit", collect()).then(function (result) {
       if (result.ok) {
-        common.region(root, "saved").textContent = gettext("Saved.");
+        common.region(root, "saved").textContent = text.saved || gettext("Saved.");
         notify("save", {state: "end"});
       } else {
-        var message = (result.body && result.body.error) || gettext("The topic could not be saved.");
+        var message = (result.body && result.body.error) || text.failed || gettext("The topic could not be saved.");
         common.showError(root, message);
-        notify("error", {title: gettext("The topic could not be saved."), message: message});
+        notify("error", {title: text.failed || gettext("The topic could not be saved."), message: message});
       }
     }, function () {
-      common.showError(root, gettext("The topic could not be saved. Check your connection and try again."));
-      notify("error", {title: gettext("The topic could not be saved."), message: ""});
+      common.showError(root, text.offline || gettext("The topic could not be saved. Check your connection and try again."));
+      notify("error", {title: text.failed || gettext("The topic could not be saved."), message: ""});
     });
   });
 

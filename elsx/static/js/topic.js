@@ -4,6 +4,8 @@ function ElsxTopic(runtime, element, args) {
   var common = window.ElsxCommon;
   var root = common.domElement(element).querySelector(".elsx-topic") || common.domElement(element);
   var handlerElement = common.domElement(element);
+  var gettext = window.gettext || function (text) { return text; };
+  var readLabel = (args && args.readLabel) || gettext("Read");
   var busy = false;
 
   function apply(body) {
@@ -34,7 +36,7 @@ function ElsxTopic(runtime, element, args) {
       send("view_section", {section: id}, function () {
         details.setAttribute("data-viewed", "true");
         var mark = common.region(root, "read-" + id);
-        if (mark) { mark.innerHTML = '<span aria-hidden="true">✓</span> ' + (args.readLabel || "Read"); }
+        if (mark) { mark.innerHTML = '<span aria-hidden="true">✓</span> '; mark.appendChild(document.createTextNode(readLabel)); }
       });
     });
   });
