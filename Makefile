@@ -43,5 +43,20 @@ test-fast: install
 bench: install
 	$(PY) bench/run.py
 
+# Message catalogs in elsx/locale (Django finds an installed app's locale/ folder).
+# Extraction runs from the top so certificates/certificate.html (shipped as
+# elsx.certificate_files) is included; LOCALE_PATHS sends those strings to elsx/locale.
+I18N_LOCALES ?= es_419
+I18N_SKIP := .venv build dist var tests bench docs modules demo .git .ci *.egg-info node_modules
+messages: install
+	ELSX_VAR=$${TMPDIR:-/tmp}/elsx-messages $(PY) -c "import django; django.setup(); \
+	from django.conf import settings; from django.core.management import call_command; \
+	settings.LOCALE_PATHS = ['elsx/locale']; skip = '$(I18N_SKIP)'.split(); locales = '$(I18N_LOCALES)'.split(); \
+	call_command('makemessages', locale=locales, extensions=['html', 'py', 'txt'], ignore_patterns=skip, no_obsolete=True); \
+	call_command('makemessages', locale=locales, domain='djangojs', ignore_patterns=skip, no_obsolete=True)"
+
+compile-messages: install
+	cd elsx && ELSX_VAR=$${TMPDIR:-/tmp}/elsx-messages PYTHONPATH=.. $(abspath $(PY)) -m django compilemessages
+
 clean:
 	rm -rf var build dist *.egg-info .pytest_cache
