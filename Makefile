@@ -8,7 +8,7 @@ MANAGE := $(PY) -m django
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: dev install migrate seed serve test test-fast test-mysql bench check-curriculum messages compile-messages e2e clean
+.PHONY: dev install migrate seed serve test test-fast test-mysql bench check-curriculum messages compile-messages e2e screenshots clean
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ test: install
 
 test-fast: install
 	$(PY) -m pytest -q -x tests -m "not slow and not browser"
+
+e2e: install
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(PY) -m pytest -q tests/e2e
+
+screenshots: install
+	ELSX_E2E_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/e2e
 
 bench: install
 	$(PY) bench/run.py
