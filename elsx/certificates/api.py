@@ -166,7 +166,7 @@ def prepare_document(cert):
         "number": numbers.display(cert.number),
         "verification_url": url,
         "qr_svg": qr_svg(url),
-        "role_label": _(ROLES[cert.role]) if cert.role in ROLES else "",
+        "role_label": str(ROLES[cert.role]) if cert.role in ROLES else "",  # labels are gettext_lazy
         "name_size": render.name_size(cert.legal_name),
         "agency_size": render.name_size(cert.agency),
         "lang": translation.get_language() or "en",
