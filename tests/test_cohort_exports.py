@@ -53,6 +53,17 @@ def test_roster_download_is_a_csv_of_the_filter_with_bom_and_neutralised_cells(b
     assert evil[2] == "'@Evil Agency" and evil[6] == "2" and evil[14].startswith("Complete ")
 
 
+def test_downloads_ignore_the_workbench_user_parameter(block):
+    """The workbench puts ?student=<id> on every handler URL; it is the runtime's, not a filter."""
+    add_learner("w1", role="psap")
+    status, _headers, body = get(block, "download", {"kind": "roster", "student": "instructor"})
+    assert status == 200 and len(_rows(body)) == 2
+    status, _headers, body = get(block, "download", {"kind": "credit", "student": "instructor"})
+    assert status == 200
+    status, _headers, body = get(block, "download", {"kind": "roster", "studnet": "x"})
+    assert status == 400 and b"studnet" in body
+
+
 def test_roster_export_handler_returns_an_inline_url_for_small_cohorts(block):
     add_learner("s1")
     status, body = call(block, "export", {"kind": "roster", "grid": {"status": "behind", "page": 3}})

@@ -41,6 +41,16 @@ def parse_json_body(request):
     return data
 
 
+# Query parameters that belong to the runtime, not to our handlers: the
+# workbench names its user with ?student=<id> on every handler URL.
+RUNTIME_QUERY_PARAMS = frozenset({"student"})
+
+
+def query_params(request):
+    """A GET request's parameters, without the runtime's own."""
+    return {key: value for key, value in request.GET.items() if key not in RUNTIME_QUERY_PARAMS}
+
+
 def json_handler(staff_only=False, method="POST"):
     """Wrap a block handler: method check, JSON parsing, permission, error mapping.
 
@@ -61,7 +71,7 @@ def json_handler(staff_only=False, method="POST"):
                     raise NotAllowed(_("Sign in to continue."))
                 if staff_only and not learner.is_staff:
                     raise NotAllowed(_("This is for course staff only."))
-                data = parse_json_body(request) if method == "POST" else dict(request.GET)
+                data = parse_json_body(request) if method == "POST" else query_params(request)
                 return json_response(func(self, data, learner))
             except ElsxError as exc:
                 return json_response(exc.as_dict(), exc.status)

@@ -21,7 +21,7 @@ from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
 from elsx import conf, templating
-from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response
+from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
 from elsx.cohort import certs, exports, jobs, query
 from elsx.cohort import params as grid_params
 from elsx.cohort.schedule import Schedule, parse_start
@@ -221,7 +221,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             learner = self.current_learner()
             if learner.is_anonymous or not learner.is_staff:
                 raise NotAllowed(_("This is for course staff only."))
-            args = dict(request.GET)
+            args = query_params(request)
             course_key = self.course_key()
             if "job" in args:
                 require_keys(args, ("job",))

@@ -153,12 +153,6 @@ def filter_to_behind(page, server):
     return root, showing(page)[2]
 
 
-ROSTER_BUG = ("elsx/blocks/cohort.py CohortBlock.download passes every query parameter to grid_params.parse, "
-              "so the workbench's own ?student=<id> makes every CSV download answer 400 'Unknown parameter(s): "
-              "student' (the browser is sent to a JSON error page)")
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=ROSTER_BUG)
 def test_instructor_exports_the_filtered_roster_csv(context, page, server):
     root, behind = filter_to_behind(page, server)
     assert behind > 25
