@@ -49,7 +49,7 @@ def clean_claim(legal_name, agency, role, state_training_id="", state=""):
         "legal_name": clean_text(legal_name, "legal_name", _("Legal name"), 1, NAME_MAX),
         "agency": clean_text(agency, "agency", _("Agency"), 2, AGENCY_MAX),
     }
-    if role not in ROLES:
+    if not isinstance(role, str) or role not in ROLES:  # a list or object in the JSON is not a role
         raise InvalidInput(_("Choose a role: {choices}.").format(choices=", ".join(str(v) for v in ROLES.values())),
                            field="role")
     cleaned["role"] = role
