@@ -104,7 +104,12 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         try:
             if learner.is_anonymous:
                 raise NotAllowed(_("Sign in to download your certificate."))
-            cert = self._certificate_for_download(learner, request.GET.get("number", ""))
+            try:
+                number = request.GET.get("number", "")
+            except UnicodeDecodeError:  # webob decodes the query string lazily, as UTF-8
+                raise InvalidInput(_("{label} contains characters that are not valid text.").format(
+                    label=_("Certificate number")), field="number") from None
+            cert = self._certificate_for_download(learner, number)
             data = api.read_pdf(cert)
         except ElsxError as exc:
             return json_response(exc.as_dict(), exc.status)
