@@ -470,9 +470,18 @@ class LearnerDetail:
         return [(cert, certs.display_number(cert.number)) for cert in self.certificates]
 
 
+def _storable(text):
+    """Whether text can be sent to the database at all (no lone surrogates, no NUL)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def learner_detail(course_key, learner_id, schedule):
     """One learner's topics (scores, attempts, dates, reflections) and certificates: 3 queries."""
-    if not isinstance(learner_id, str) or not learner_id:
+    if not isinstance(learner_id, str) or not learner_id or not _storable(learner_id):
         raise NotFound(_("No such learner in this course."))
     profile = roster(course_key).filter(learner_id=learner_id).first()
     if profile is None:
