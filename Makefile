@@ -8,7 +8,7 @@ MANAGE := $(PY) -m django
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: dev install migrate seed serve test test-fast test-mysql bench check-curriculum messages compile-messages e2e screenshots clean
+.PHONY: dev install migrate seed serve test test-fast test-mysql bench check-curriculum messages compile-messages e2e screenshots test-py312 clean
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,18 @@ test: install
 	$(PY) -m elsx.curriculum check
 	$(PY) -m pytest -q tests
 	bash tests/run_mysql.sh $(PY)
+
+# Open edX Ulmo runs Python 3.12: the same suite (less browser and wheel tests) in a second venv.
+PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
+VENV312 ?= .venv312
+
+test-py312:
+	@if [ -z "$(PYTHON312)" ]; then echo "SKIPPED: no Python 3.12 interpreter found (set PYTHON312=...)"; exit 0; fi; \
+	set -e; [ -x $(VENV312)/bin/python ] || $(PYTHON312) -m venv $(VENV312); \
+	$(VENV312)/bin/pip install -q --upgrade pip; \
+	$(VENV312)/bin/pip install -q -e '.[dev,test,mysql]'; \
+	echo "== Python 3.12: $$($(VENV312)/bin/python -c 'import sys, django; print(sys.version.split()[0], "Django", django.__version__)')"; \
+	$(VENV312)/bin/python -m pytest -q tests -m "not browser and not slow"
 
 test-fast: install
 	$(PY) -m pytest -q -x tests -m "not slow and not browser"
@@ -66,4 +78,4 @@ compile-messages: install
 	cd elsx && ELSX_VAR=$${TMPDIR:-/tmp}/elsx-messages PYTHONPATH=.. $(abspath $(PY)) -m django compilemessages
 
 clean:
-	rm -rf var build dist *.egg-info .pytest_cache
+	rm -rf var build dist *.egg-info .pytest_cache $(VENV312)
