@@ -2,6 +2,7 @@
 import functools
 import json
 import logging
+from urllib.parse import parse_qsl
 
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
@@ -47,8 +48,15 @@ RUNTIME_QUERY_PARAMS = frozenset({"student"})
 
 
 def query_params(request):
-    """A GET request's parameters, without the runtime's own."""
-    return {key: value for key, value in request.GET.items() if key not in RUNTIME_QUERY_PARAMS}
+    """A GET request's parameters, without the runtime's own; InvalidInput if they are not UTF-8."""
+    try:
+        return {key: value for key, value in request.GET.items() if key not in RUNTIME_QUERY_PARAMS}
+    except UnicodeDecodeError:  # webob decodes the query string lazily, as UTF-8
+        names = [name for name, value in parse_qsl(request.query_string, keep_blank_values=True, errors="replace")
+                 if "\ufffd" in name + value]
+        name = (names or ["?"])[0][:40]
+        raise InvalidInput(_("{label} contains characters that are not valid text.").format(label=name),
+                           field=name) from None
 
 
 def json_handler(staff_only=False, method="POST"):

@@ -10,7 +10,7 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 from elsx import eligibility, templating
-from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response
+from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
 from elsx.certificates import api, numbers
 from elsx.errors import ElsxError, InvalidInput, NotAllowed, NotFound
 from elsx.models import ROLE_CHOICES
@@ -104,12 +104,7 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         try:
             if learner.is_anonymous:
                 raise NotAllowed(_("Sign in to download your certificate."))
-            try:
-                number = request.GET.get("number", "")
-            except UnicodeDecodeError:  # webob decodes the query string lazily, as UTF-8
-                raise InvalidInput(_("{label} contains characters that are not valid text.").format(
-                    label=_("Certificate number")), field="number") from None
-            cert = self._certificate_for_download(learner, number)
+            cert = self._certificate_for_download(learner, query_params(request).get("number", ""))
             data = api.read_pdf(cert)
         except ElsxError as exc:
             return json_response(exc.as_dict(), exc.status)
