@@ -177,13 +177,16 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         require_keys(data, EXPORT_KEYS, required=("kind",))
         kind, course_key, schedule = data["kind"], self.course_key(), self.schedule()
         if kind == "credit":
-            profile = data.get("profile") or "default"
+            profile = data.get("profile")
+            profile = "default" if profile in (None, "") else profile  # [] or false is a 400, not the default
             count = exports.credit_count(course_key, profile)
             query_args = {"kind": kind, "profile": profile}
             job_params = {"profile": profile}
         elif kind == "roster":
             # The whole filtered cohort in the grid's order: paging does not apply.
-            params = replace(grid_params.parse(data.get("grid") or {}), page=1, page_size=grid_params.PAGE_SIZES[0])
+            grid = data.get("grid")
+            params = replace(grid_params.parse({} if grid is None else grid), page=1,
+                             page_size=grid_params.PAGE_SIZES[0])
             count = exports.roster_count(course_key, params, schedule)
             query_args = dict(params.as_query(), kind=kind)
             job_params = {"grid": params.as_query(), "cohort_start": self.cohort_start if self._start_is_valid()

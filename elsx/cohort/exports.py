@@ -164,7 +164,7 @@ def credit_profiles():
 def credit_profile(name):
     """The named profile, checked: unknown names or fields are refused, naming what exists."""
     profiles = credit_profiles()
-    name = name or "default"
+    name = "default" if name in (None, "") else name
     if not isinstance(name, str) or name not in profiles:
         raise InvalidInput(_("Unknown credit roster profile {name}. Allowed: {allowed}.").format(
             name=repr(name)[:60], allowed=", ".join(sorted(profiles))), field="profile", allowed=sorted(profiles))
