@@ -1,0 +1,134 @@
+"""What the package exposes, found by introspection, and the access policy each endpoint must have.
+
+Add a handler or a URL to elsx and test_inventory fails until it is listed
+here; once listed, every themed module (authorization, malformed input,
+CSRF...) covers it automatically.
+"""
+from importlib.metadata import entry_points
+
+from django.urls import URLPattern, URLResolver
+
+from tests.cohort_helpers import cohort_xml
+
+LEARNER, STAFF_ONLY, AUTHORING, PUBLIC = "learner", "staff-only", "authoring", "public"
+
+BLOCK_XML = {
+    "elsx_topic": '<elsx_topic topic_id="vulnerable-populations"/>',
+    "elsx_progress": "<elsx_progress/>",
+    "elsx_certificate": "<elsx_certificate/>",
+    "elsx_cohort": cohort_xml(),
+}
+
+# (block type, handler) -> policy. "GET" marks a plain XBlock.handler download.
+HANDLERS = {
+    ("elsx_topic", "view_section"): LEARNER,
+    ("elsx_topic", "submit_check"): LEARNER,
+    ("elsx_topic", "save_reflection"): LEARNER,
+    ("elsx_topic", "studio_submit"): AUTHORING,
+    ("elsx_progress", "refresh"): LEARNER,
+    ("elsx_certificate", "claim"): LEARNER,
+    ("elsx_certificate", "download"): LEARNER,
+    ("elsx_certificate", "revoke"): STAFF_ONLY,
+    ("elsx_certificate", "reissue"): STAFF_ONLY,
+    ("elsx_cohort", "grid"): STAFF_ONLY,
+    ("elsx_cohort", "refresh"): STAFF_ONLY,
+    ("elsx_cohort", "learner"): STAFF_ONLY,
+    ("elsx_cohort", "emails"): STAFF_ONLY,
+    ("elsx_cohort", "agencies"): STAFF_ONLY,
+    ("elsx_cohort", "issue_certificates"): STAFF_ONLY,
+    ("elsx_cohort", "export"): STAFF_ONLY,
+    ("elsx_cohort", "export_status"): STAFF_ONLY,
+    ("elsx_cohort", "download"): STAFF_ONLY,
+    ("elsx_cohort", "submit_studio_edits"): AUTHORING,
+}
+
+# Handlers that answer GET with a file (plain XBlock.handler); every other one is a JSON POST handler.
+DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download")}
+
+# URL name (namespace elsx) -> policy. All are read-only; none may accept a POST.
+VIEWS = {
+    "verify_lookup": PUBLIC,
+    "verify_json": PUBLIC,
+    "verify": PUBLIC,
+}
+
+
+def block_classes():
+    """{entry point name: class} for every XBlock the installed elsx distribution declares."""
+    found = {}
+    for point in entry_points(group="xblock.v1"):
+        if point.dist is not None and point.dist.name == "elsx":
+            found[point.name] = point.load()
+    return found
+
+
+def discovered_handlers():
+    """{(block type, handler name): the handler function} found on the classes themselves."""
+    found = {}
+    for block_type, cls in block_classes().items():
+        for name in dir(cls):
+            member = getattr(cls, name, None)
+            if callable(member) and getattr(member, "_is_xblock_handler", False):
+                found[(block_type, name)] = member
+    return found
+
+
+def discovered_views():
+    """{url name: pattern} of every view under elsx.urls (include()s followed)."""
+    from elsx import urls
+
+    found = {}
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                found[pattern.name or f"<unnamed {prefix}{pattern.pattern}>"] = pattern
+    walk(urls.urlpatterns)
+    return found
+
+
+def handlers_with(*policies):
+    return sorted(key for key, policy in HANDLERS.items() if policy in policies)
+
+
+def json_handlers_with(*policies):
+    return [key for key in handlers_with(*policies) if key not in DOWNLOADS]
+
+
+def ident(key):
+    return f"{key[0]}.{key[1]}"
+
+
+def sample_request(key, alice_number):
+    """A well-formed request for each handler: (JSON body or None, query string)."""
+    from elsx.curriculum import get_curriculum
+    topic = get_curriculum().topic("vulnerable-populations")
+    bodies = {
+        ("elsx_topic", "view_section"): {"section": topic.section_ids()[-1]},
+        ("elsx_topic", "submit_check"): {"answers": {q.id: q.correct_option_id for q in topic.questions}},
+        ("elsx_topic", "save_reflection"): {"text": "A reflection typed by whoever is calling this handler."},
+        ("elsx_topic", "studio_submit"): {"title": "A title typed by whoever is calling"},
+        ("elsx_progress", "refresh"): {},
+        ("elsx_certificate", "claim"): {"legal_name": "Claimed Name", "agency": "Claimed Agency",
+                                        "role": "le_executive"},
+        ("elsx_certificate", "revoke"): {"number": alice_number, "reason": "Revoked by whoever is calling"},
+        ("elsx_certificate", "reissue"): {"number": alice_number, "legal_name": "Reissued Name"},
+        ("elsx_cohort", "grid"): {"search": "ali"},
+        ("elsx_cohort", "refresh"): {},
+        ("elsx_cohort", "learner"): {"learner_id": "alice"},
+        ("elsx_cohort", "emails"): {},
+        ("elsx_cohort", "agencies"): {},
+        ("elsx_cohort", "issue_certificates"): {},
+        ("elsx_cohort", "export"): {"kind": "credit", "profile": "default"},
+        ("elsx_cohort", "export_status"): {"job": 1},
+        ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": "2020-01-06"}, "defaults": []},
+    }
+    queries = {
+        ("elsx_certificate", "download"): f"number={alice_number}",
+        ("elsx_cohort", "download"): "kind=credit",
+    }
+    if key in DOWNLOADS:
+        return None, queries[key]
+    return bodies[key], ""

@@ -1,0 +1,258 @@
+"""Malformed input for every JSON handler: each gets a 4xx with a clear message and changes nothing."""
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.hostile import inventory
+from tests.hostile.conftest import CAROL, MALLORY, STAFF, file_digests, raw_call, snapshot
+from tests.hostile.inventory import AUTHORING, DOWNLOADS, LEARNER, STAFF_ONLY
+
+pytestmark = pytest.mark.django_db
+
+JSON_HANDLERS = inventory.json_handlers_with(LEARNER, STAFF_ONLY, AUTHORING)
+REQUIRED = {
+    ("elsx_topic", "view_section"): {"section"},
+    ("elsx_topic", "submit_check"): {"answers"},
+    ("elsx_topic", "save_reflection"): {"text"},
+    ("elsx_certificate", "claim"): {"legal_name", "agency", "role"},
+    ("elsx_certificate", "revoke"): {"number", "reason"},
+    ("elsx_certificate", "reissue"): {"number", "legal_name"},  # number, and at least one correction
+    ("elsx_cohort", "learner"): {"learner_id"},
+    ("elsx_cohort", "export"): {"kind"},
+    ("elsx_cohort", "export_status"): {"job"},
+    ("elsx_cohort", "submit_studio_edits"): {"values"},
+}
+# Fields that take a number, for NaN and infinities.
+NUMERIC = {
+    ("elsx_topic", "studio_submit"): ("pass_mark", "week"),
+    ("elsx_cohort", "grid"): ("page", "page_size"),
+    ("elsx_cohort", "refresh"): ("page", "page_size"),
+    ("elsx_cohort", "emails"): ("page",),
+    ("elsx_cohort", "export_status"): ("job",),
+}
+WRONG_TYPES = [12345, 1.5, True, [], ["x"], {}, {"a": "b"}]
+BAD_STRINGS = {"nul": "ab\x00cd", "lone-high-surrogate": "x\ud800y", "lone-low-surrogate": "\udfff",
+               "60kB": "A" * 60_000, "1MB": "A" * 1_000_000}
+
+
+def actor(key):
+    policy = inventory.HANDLERS[key]
+    if policy in (STAFF_ONLY, AUTHORING):
+        return STAFF
+    return CAROL if key == ("elsx_certificate", "claim") else MALLORY
+
+
+@pytest.fixture
+def attempt(make_block, world, media):
+    """attempt(key, raw body, method) -> (status, payload); asserts the refusal changed nothing."""
+    blocks = {}
+
+    def run(key, body, method="POST", expect_4xx=True):
+        if key not in blocks:
+            blocks[key] = make_block(inventory.BLOCK_XML[key[0]], actor(key))
+        before, files = snapshot(), file_digests(media)
+        status, payload, raw, headers = raw_call(blocks[key], key[1], body, method=method)
+        assert status < 500, (status, raw[:300])
+        if expect_4xx:
+            assert 400 <= status < 500, (key, body[:120], status, raw[:300])
+            assert isinstance(payload, dict) and isinstance(payload.get("error"), str) \
+                and payload["error"].strip(), raw[:300]
+            assert snapshot() == before, f"{key} changed stored state on a {status}"
+            assert file_digests(media) == files
+        return status, payload, headers
+    return run
+
+
+def sample(key, world):
+    return inventory.sample_request(key, world.alice_number)[0]
+
+
+def encode(data):
+    return json.dumps(data).encode("utf-8")
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+@pytest.mark.parametrize("key", JSON_HANDLERS, ids=inventory.ident)
+def test_wrong_method_is_405(attempt, world, key, method):
+    status, _payload, headers = attempt(key, encode(sample(key, world)), method=method)
+    assert status == 405 and headers["Allow"] == "POST"
+
+
+INVALID_JSON = {"empty": b"", "truncated": b'{"a": ', "trailing-comma": b'{"a": 1,}', "not-json": b"hello",
+                "latin-1": b'{"a": "\xe9"}', "utf-16": '{"a": 1}'.encode("utf-16"), "single-quotes": b"{'a': 1}",
+                "deep": b"[" * 50_000, "oversized": b'{"a": "' + b"A" * 70_000 + b'"}'}
+NOT_OBJECTS = {"array": b"[]", "list": b'[{"a": 1}]', "number": b"42", "string": b'"text"', "null": b"null",
+               "true": b"true"}
+
+
+@pytest.mark.parametrize("body", list(INVALID_JSON) + list(NOT_OBJECTS))
+@pytest.mark.parametrize("key", JSON_HANDLERS, ids=inventory.ident)
+def test_bodies_that_are_not_a_json_object_are_400(attempt, key, body):
+    status, _payload, _headers = attempt(key, {**INVALID_JSON, **NOT_OBJECTS}[body])
+    assert status == 400
+
+
+@pytest.mark.parametrize("key", JSON_HANDLERS, ids=inventory.ident)
+def test_an_extra_key_is_400_naming_it(attempt, world, key):
+    _status, payload, _headers = attempt(key, encode(dict(sample(key, world), zz_extra="1")))
+    assert "zz_extra" in payload["error"] or payload.get("field") == "zz_extra" or "field" in payload["error"]
+
+
+@pytest.mark.parametrize("key", sorted(REQUIRED), ids=inventory.ident)
+def test_missing_required_keys_are_4xx(attempt, world, key):
+    body = sample(key, world)
+    attempt(key, encode({}))
+    for name in REQUIRED[key]:
+        attempt(key, encode({k: v for k, v in body.items() if k != name}))
+
+
+def typed_fields(key, world):
+    """(path, body) for every field of the sample body, nested one level for dict values."""
+    body = sample(key, world)
+    for name, value in body.items():
+        yield name, body, None
+        if isinstance(value, dict):
+            for inner in value:
+                yield name, body, inner
+
+
+def replaced(body, name, inner, value):
+    body = json.loads(json.dumps(body))
+    if inner is None:
+        body[name] = value
+    else:
+        body[name][inner] = value
+    return body
+
+
+@pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k in dict(inventory.HANDLERS) and k not in
+                                 {("elsx_progress", "refresh"), ("elsx_cohort", "refresh"),
+                                  ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
+                                  ("elsx_cohort", "issue_certificates")}], ids=inventory.ident)
+def test_wrong_types_are_4xx(attempt, world, key):
+    tried = 0
+    for name, body, inner in typed_fields(key, world):
+        original = body[name] if inner is None else body[name][inner]
+        for wrong in WRONG_TYPES:
+            if type(wrong) is type(original):  # noqa: E721 - the same JSON type is not a wrong type
+                continue
+            if key == ("elsx_cohort", "grid") and isinstance(wrong, int) and not isinstance(wrong, bool):
+                continue
+            attempt(key, encode(replaced(body, name, inner, wrong)))
+            tried += 1
+    assert tried
+
+
+@pytest.mark.parametrize("bad", list(BAD_STRINGS))
+@pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k not in {
+    ("elsx_progress", "refresh"), ("elsx_cohort", "refresh"), ("elsx_cohort", "emails"),
+    ("elsx_cohort", "agencies"), ("elsx_cohort", "issue_certificates")}], ids=inventory.ident)
+def test_huge_strings_nul_bytes_and_lone_surrogates_are_4xx(attempt, world, key, bad):
+    tried = 0
+    for name, body, inner in typed_fields(key, world):
+        original = body[name] if inner is None else body[name][inner]
+        if isinstance(original, str):
+            attempt(key, encode(replaced(body, name, inner, BAD_STRINGS[bad])))
+            tried += 1
+    # A key made of the bad string is an unknown key.
+    if bad != "1MB":
+        attempt(key, encode(dict(sample(key, world), **{BAD_STRINGS[bad][:100]: "x"})))
+    assert tried or key in {("elsx_cohort", "submit_studio_edits"), ("elsx_cohort", "export_status")}
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e999", b"-1e999", b"1" * 5000])
+@pytest.mark.parametrize("key", sorted(NUMERIC), ids=inventory.ident)
+def test_nan_and_infinities_where_numbers_belong_are_4xx(attempt, key, literal):
+    for name in NUMERIC[key]:
+        attempt(key, b'{"' + name.encode() + b'": ' + literal + b"}")
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity"])
+@pytest.mark.parametrize("key", JSON_HANDLERS, ids=inventory.ident)
+def test_nan_and_infinity_anywhere_are_400(attempt, key, literal):
+    attempt(key, b'{"x": [' + literal + b"]}")
+
+
+# --- the two GET downloads take a query string -----------------------------------
+
+BAD_QUERIES = {
+    ("elsx_certificate", "download"): ["number=%00", "number=%ED%A0%80", "number=" + "A" * 100_000,
+                                       "number=AAAA-AAAA-AAAA-AAAA-AAAA", "number[]=x"],
+    ("elsx_cohort", "download"): ["kind=evil", "kind=roster&search=%ff%fe", "job=%ED%A0%80", "kind=credit&profile=../../../etc/passwd", "job=abc", "job=-1",
+                                  "job=99999999999999999999999999", "kind=roster&page=NaN",
+                                  "kind=roster&search=%00", "kind=roster&page_size=1e999", "kind=roster&zz=1",
+                                  "kind=roster&search=" + "A" * 100_000],
+}
+
+
+@pytest.mark.parametrize("key", sorted(DOWNLOADS), ids=inventory.ident)
+def test_downloads_refuse_bad_query_strings(make_block, world, media, key):
+    user = STAFF if inventory.HANDLERS[key] == STAFF_ONLY else MALLORY
+    block = make_block(inventory.BLOCK_XML[key[0]], user)
+    before = snapshot()
+    for query in BAD_QUERIES[key]:
+        status, payload, raw, _headers = raw_call(block, key[1], method="GET", query=query)
+        assert 400 <= status < 500, (query[:80], status, raw[:200])
+        assert payload["error"].strip()
+    for method in ("POST", "PUT", "DELETE"):
+        status, payload, _raw, headers = raw_call(block, key[1], b"{}", method=method)
+        assert status == 405 and payload["error"] and "GET" in headers["Allow"]
+    assert snapshot() == before
+
+
+# --- Hypothesis: the knowledge check, the reflection and the claim ---------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(codec=None, blacklist_categories=()), max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12)
+ANY_TEXT = st.text(st.characters(blacklist_categories=()), max_size=300)
+HYPOTHESIS = settings(max_examples=60, deadline=None, database=None,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def fuzz(attempt, key, body):
+    """Never a 500; a refusal has a message and changed nothing (attempt checks both)."""
+    data = encode(body) if not isinstance(body, bytes) else body
+    status, payload, _headers = attempt(key, data, expect_4xx=False)
+    if status >= 400:
+        attempt(key, data)  # again, now holding it to the 4xx rules
+
+
+def answers_strategy():
+    from elsx.curriculum import get_curriculum
+    topic = get_curriculum().topic("vulnerable-populations")
+    question_ids = st.sampled_from([q.id for q in topic.questions]) | st.text(max_size=12)
+    option_ids = st.sampled_from(sorted({o.id for q in topic.questions for o in q.options})) | JSON_VALUES
+    return st.dictionaries(question_ids, option_ids, max_size=len(topic.questions) + 2) | JSON_VALUES
+
+
+@HYPOTHESIS
+@given(body=st.fixed_dictionaries({"answers": answers_strategy()}) | st.dictionaries(st.text(max_size=10),
+                                                                                       JSON_VALUES, max_size=3)
+       | st.binary(max_size=200))
+def test_fuzzed_knowledge_checks_never_fail_the_server(attempt, body):
+    fuzz(attempt, ("elsx_topic", "submit_check"), body)
+
+
+@HYPOTHESIS
+@given(body=st.fixed_dictionaries({"text": ANY_TEXT | JSON_VALUES}) | st.dictionaries(
+    st.sampled_from(["text", "reflection", "learner_id"]), ANY_TEXT | JSON_VALUES, max_size=2)
+    | st.binary(max_size=200))
+def test_fuzzed_reflections_never_fail_the_server(attempt, body):
+    fuzz(attempt, ("elsx_topic", "save_reflection"), body)
+
+
+CLAIM_VALUE = ANY_TEXT | JSON_VALUES | st.sampled_from(["le_executive", "psap", "other", "Dana Okonkwo",
+                                                         "Metro PD", "CA"])
+
+
+@HYPOTHESIS
+@given(body=st.dictionaries(st.sampled_from(["legal_name", "agency", "role", "state_training_id", "state",
+                                              "learner_id", "number"]), CLAIM_VALUE, max_size=6)
+       | st.binary(max_size=200))
+def test_fuzzed_claims_never_fail_the_server(attempt, body):
+    fuzz(attempt, ("elsx_certificate", "claim"), body)
