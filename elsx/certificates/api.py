@@ -434,8 +434,40 @@ def read_pdf(cert):
         raise Unavailable(_("The certificate file is unavailable right now.")) from exc
     if hashlib.sha256(data).hexdigest() != cert.pdf_sha256:
         log.error("elsx: certificate file for %s does not match its recorded SHA-256", cert.number)
-        raise Unavailable(_("The certificate file failed its integrity check; staff have been told."))
+        raise DamagedFile(_("The certificate file failed its integrity check; staff have been told."))
     return data
+
+
+class DamagedFile(Unavailable):
+    """The stored PDF no longer matches the SHA-256 recorded when it was issued."""
+
+
+def pdf_for_download(cert):
+    """The PDF to hand the learner: the stored file if it passes its check, else a fresh rendering.
+
+    The row is the certificate and the file only its rendering, so a tampered or
+    truncated file is never served: the PDF is rendered again from the row's
+    snapshot (the same name, hours and dates), stored as a new file, and the row
+    points to it from then on. If that fails too, DamagedFile (503) and nothing changes.
+    """
+    try:
+        return read_pdf(cert)
+    except DamagedFile as damaged:
+        failure = damaged
+    try:
+        pdf_bytes = render_pdf(prepare_document(cert))
+    except Exception as exc:  # WeasyPrint raises many kinds
+        log.error("elsx: re-rendering certificate %s failed: %s", cert.number, type(exc).__name__)
+        raise failure from exc
+    name = _store(cert, pdf_bytes)
+    try:
+        Certificate.objects.filter(pk=cert.pk).update(pdf_path=name, pdf_sha256=cert.pdf_sha256)
+    except DatabaseError as exc:
+        _discard(name)
+        raise Unavailable(_("The certificate file is unavailable right now.")) from exc
+    log.warning("elsx: certificate %s re-rendered from its issued record; the damaged file was not served",
+                cert.number)
+    return pdf_bytes
 
 
 def download_name(cert):
