@@ -251,3 +251,13 @@ def test_studio_view_for_an_unknown_topic_still_opens(make_block):
     block = make_block('<elsx_topic topic_id="gone"/>', "instructor")
     html = render(block, "studio_view")
     assert "Unknown topic id" in html and "gone (unknown)" in html
+
+
+def test_studio_view_shows_answers_only_to_authors(make_block):
+    """The editor contains the correct answers, so a learner who reaches it sees none of it."""
+    from tests.conftest import render
+    learner_view = render(make_block('<elsx_topic topic_id="media-relations"/>', "learner-1"), "studio_view")
+    assert "Only the course team can edit this topic." in learner_view
+    assert 'correct' not in learner_view.lower().replace("course team", "")
+    staff_view = render(make_block('<elsx_topic topic_id="media-relations"/>', "instructor"), "studio_view")
+    assert "Only the course team" not in staff_view and "checked" in staff_view

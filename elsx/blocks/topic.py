@@ -174,6 +174,9 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         return validation
 
     def studio_view(self, context=None):
+        # The editor holds the correct answers: only for people who may author.
+        if not compat.can_author(self, self.current_learner()):
+            return self.fragment("elsx/message.html", {"message": _("Only the course team can edit this topic.")})
         context = authoring.editor_context(self.topic_id, self._overrides(), self.display_name, self.pass_mark)
         context["dom_id"] = self.dom_id("studio")
         return self.fragment("elsx/studio.html", context, js_class="ElsxTopicStudio",
