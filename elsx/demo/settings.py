@@ -29,7 +29,7 @@ if os.environ.get("ELSX_DB_ENGINE") == "mysql":
             "HOST": os.environ.get("ELSX_DB_HOST", "127.0.0.1"),
             "PORT": os.environ.get("ELSX_DB_PORT", "3306"),
             "OPTIONS": {"charset": "utf8mb4"},
-            "TEST": {"NAME": os.environ.get("ELSX_DB_TEST_NAME", "test_elsx"), "CHARSET": "utf8mb4",
+            "TEST": {"NAME": os.environ.get("ELSX_DB_TEST_NAME", f"test_elsx_{os.getpid()}"), "CHARSET": "utf8mb4",
                      "COLLATION": "utf8mb4_unicode_ci"},
         }
     }
