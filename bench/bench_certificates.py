@@ -7,7 +7,7 @@ document with its Open Badges attachment.
 """
 import os
 import shutil
-import statistics
+from timing import median_ms
 import time
 from pathlib import Path
 
@@ -15,15 +15,6 @@ COURSE = "course-v1:ELSX+BENCH+certificates"
 LEARNERS = 500
 WARM_RUNS = 30
 NAIVE_RUNS = 8
-
-
-def _median_ms(func, runs, clock=time.perf_counter):
-    times = []
-    for _ in range(runs):
-        started = clock()
-        func()
-        times.append((clock() - started) * 1000)
-    return statistics.median(times)
 
 
 def _naive_render(prepared):
@@ -79,14 +70,14 @@ def run(report):
     started = time.perf_counter()
     api.render_pdf(prepared)  # first render: fonts and stylesheets load here
     report("first render in a process (start-up)", (time.perf_counter() - started) * 1000, "ms")
-    warm = _median_ms(lambda: api.render_pdf(prepared), WARM_RUNS)
+    warm = median_ms(lambda: api.render_pdf(prepared), WARM_RUNS)
     report("warm render, median", warm, "ms", "<= 45 ms")
-    naive = _median_ms(lambda: _naive_render(prepared), NAIVE_RUNS)
+    naive = median_ms(lambda: _naive_render(prepared), NAIVE_RUNS)
     report("naive render (fresh CSS + FontConfiguration + HTML each), median", naive, "ms")
     report("naive / warm", naive / warm, "x", ">= 5x")
     # CPU time too: wall time swings when other processes share the cores.
-    warm_cpu = _median_ms(lambda: api.render_pdf(prepared), WARM_RUNS, time.process_time)
-    naive_cpu = _median_ms(lambda: _naive_render(prepared), NAIVE_RUNS, time.process_time)
+    warm_cpu = median_ms(lambda: api.render_pdf(prepared), WARM_RUNS, clock=time.process_time)
+    naive_cpu = median_ms(lambda: _naive_render(prepared), NAIVE_RUNS, clock=time.process_time)
     report("warm render, median CPU time", warm_cpu, "ms")
     report("naive render, median CPU time", naive_cpu, "ms")
     report("naive / warm, CPU time", naive_cpu / warm_cpu, "x", ">= 5x")

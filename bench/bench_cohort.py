@@ -5,21 +5,10 @@ name, with their topic cells and certificates: 2 queries; the count comes
 with the summary). "grid refresh" adds the count a new filter needs.
 "summary" is the summary aggregate plus the per-topic GROUP BY.
 """
-import statistics
+from timing import median_ms
 import time
 
 SIZES = (500, 5000, 50000)
-
-
-def _median_ms(func, runs, warmup=2):
-    for _ in range(warmup):
-        func()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def run(report):
@@ -47,16 +36,16 @@ def run(report):
     page_ms = {}
     for size, course in courses.items():
         total = query.summary(course, schedule, params).matching
-        page_ms[size] = _median_ms(lambda: query.grid_page(course, params, schedule, total=total), runs=40)
+        page_ms[size] = median_ms(lambda: query.grid_page(course, params, schedule, total=total), runs=40, warmup=2)
         report(f"grid page, {size:,} learners (median)", page_ms[size], "ms",
                "<= 50 ms at 5,000" if size == 5000 else "")
         report(f"grid refresh with count, {size:,} learners (median)",
-               _median_ms(lambda: query.grid_page(course, params, schedule), runs=20), "ms")
+               median_ms(lambda: query.grid_page(course, params, schedule), runs=20, warmup=2), "ms")
 
         def summary():
             return query.topic_stats(course, schedule, query.summary(course, schedule, params).enrolled)
         report(f"summary + per-topic table, {size:,} learners (median)",
-               _median_ms(summary, runs=3 if size >= 50000 else 7, warmup=1), "ms")
+               median_ms(summary, runs=3 if size >= 50000 else 7, warmup=1), "ms")
         with CaptureQueriesContext(connection) as captured:
             query.dashboard(course, params, schedule)
         report(f"queries for summary + per-topic + one page, {size:,} learners", len(captured.captured_queries),
@@ -65,4 +54,4 @@ def run(report):
 
     def export():
         return sum(len(chunk) for chunk in exports.encode(exports.roster_csv(courses[5000], params, schedule)))
-    report("roster CSV, 5,000 learners (median of 3)", _median_ms(export, runs=3, warmup=0) / 1000, "s", "<= 2 s")
+    report("roster CSV, 5,000 learners (median of 3)", median_ms(export, runs=3, warmup=0) / 1000, "s", "<= 2 s")

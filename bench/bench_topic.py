@@ -1,22 +1,11 @@
 """Foundation figures: rendering a topic's student view, and a knowledge-check submission."""
 import json
-import statistics
-import time
 
 from webob import Request
 
+from timing import median_ms
+
 RUNS = 60
-
-
-def _median_ms(func, runs=RUNS, warmup=5):
-    for _ in range(warmup):
-        func()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def run(report):
@@ -27,7 +16,7 @@ def run(report):
     block = runtime.get_block(usage_id)
     topic = block.topic()
 
-    report("topic student view render (median)", _median_ms(lambda: runtime.render(block, "student_view")),
+    report("topic student view render (median)", median_ms(lambda: runtime.render(block, "student_view"), RUNS, warmup=5),
            "ms", "interactive: < 50 ms")
 
     answers = {q.id: q.correct_option_id for q in topic.questions}
@@ -42,5 +31,5 @@ def run(report):
         response = runtime.handle(block, "submit_check", request)
         assert response.status_code == 200, response.body
 
-    report("knowledge-check submission through the handler (median)", _median_ms(submit), "ms",
+    report("knowledge-check submission through the handler (median)", median_ms(submit, RUNS, warmup=5), "ms",
            "interactive: < 50 ms")

@@ -31,6 +31,9 @@ def setup_django():
     os.environ["ELSX_DB"] = str(db_path)
     django.setup()
     setup_test_environment()
+    # One INFO line per issued certificate would bury the figures.
+    import logging
+    logging.getLogger("elsx").setLevel(logging.WARNING)
     from django.core.management import call_command
     call_command("migrate", run_syncdb=True, verbosity=0)
     return db_path
