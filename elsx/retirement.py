@@ -1,12 +1,14 @@
 """Learner retirement: remove a learner's personal data when the platform retires their account.
 
 Reflections are emptied, profile fields scrubbed, and certificates revoked
-with their snapshot name removed. Certificate numbers stay, so a verification
+with their snapshot name removed and their stored PDFs (which print the
+name) deleted. Certificate numbers stay, so a verification
 request for one says "revoked" rather than "not found". Safe to run again.
 """
 import logging
 from dataclasses import dataclass
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,7 +20,8 @@ log = logging.getLogger(__name__)
 
 RETIRED_REASON = "learner retired"
 PROFILE_FIELDS = ("full_name", "email", "username", "legal_name", "agency", "state_training_id", "state")
-CERTIFICATE_FIELDS = ("legal_name", "state_training_id")
+# pdf_path: the stored PDF prints the name, so the file goes too (see _delete_files).
+CERTIFICATE_FIELDS = ("legal_name", "state_training_id", "pdf_path")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Retired:
     profiles: int
     certificates_revoked: int
     certificates_scrubbed: int
+    files_deleted: int = 0
 
 
 def retire_learner(learner_id, course_key=None):
@@ -44,12 +48,27 @@ def retire_learner(learner_id, course_key=None):
         # Superseded issues stay superseded and earlier revocations keep their reason.
         revoked = Certificate.objects.filter(**scope, status=Certificate.STATUS_VALID).update(
             status=Certificate.STATUS_REVOKED, revoked_at=now, revoke_reason=RETIRED_REASON)
-        # Every issue loses the name and the state training id printed on it.
+        # Every issue loses the name and the state training id printed on it, and its file.
+        paths = list(Certificate.objects.filter(**scope).exclude(pdf_path="").values_list("pdf_path", flat=True))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
-    result = Retired(reflections, profiles, revoked, scrubbed)
+    # Files go after the commit: a rolled-back retirement must not lose them.
+    result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths))
     log.info("elsx: retired learner %s in %s: %s", scope["learner_id"], course_key or "every course", result)
     return result
+
+
+def _delete_files(paths):
+    deleted = 0
+    for path in paths:
+        try:
+            if default_storage.exists(path):
+                default_storage.delete(path)
+                deleted += 1
+        except OSError as exc:
+            # Logged without the path's owner; an operator can find it by number.
+            log.warning("elsx: could not delete a retired learner's certificate file: %s", type(exc).__name__)
+    return deleted
 
 
 def _any_filled(fields):

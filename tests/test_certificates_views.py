@@ -105,3 +105,12 @@ def test_verification_urls_fall_back_to_the_lms_root(settings):
     settings.LMS_ROOT_URL = "https://courses.example.edu"
     number = numbers.generate()
     assert api.verification_url(number) == f"https://courses.example.edu/elsx/verify/{numbers.display(number)}"
+
+
+def test_a_retired_learners_certificate_verifies_as_revoked_without_a_name(issued):
+    from elsx.retirement import retire_learner
+    retire_learner("learner-1")
+    response = page(numbers.display(issued.number))
+    body = response.content.decode()
+    assert response.status_code == 200 and "Revoked on" in body
+    assert "Removed at the holder's request" in body and CLAIM["legal_name"] not in body

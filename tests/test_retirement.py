@@ -84,8 +84,24 @@ def test_retiring_twice_is_harmless(learner):
     retirement.retire_learner("42")
     before = snapshot()
     result = retirement.retire_learner("42")
-    assert result == retirement.Retired(0, 0, 0, 0)
+    assert result == retirement.Retired(0, 0, 0, 0, 0)
     assert snapshot() == before
+
+
+def test_retirement_deletes_the_stored_pdfs_that_print_the_name(learner, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    settings.MEDIA_ROOT = str(tmp_path)
+    for cert in Certificate.objects.all():
+        default_storage.save(cert.pdf_path, ContentFile(b"%PDF-1.7 Jordan Q. Example"))
+    result = retirement.retire_learner("42")
+    assert result.files_deleted == 3
+    for cert in Certificate.objects.filter(learner_id="42"):
+        assert cert.pdf_path == ""
+    assert not list((tmp_path / "elsx").glob("[ACE]*.pdf"))
+    kept = Certificate.objects.get(number="GGGG7777HHHH8888")
+    assert default_storage.exists(kept.pdf_path)
+    assert retirement.retire_learner("42").files_deleted == 0
 
 
 def test_retire_in_one_course_only(learner):
