@@ -6,9 +6,11 @@ first, then the topic row, so concurrent requests for one learner serialize
 and the profile's summary columns always match the topic rows.
 """
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from elsx.errors import InvalidInput, NotAllowed
 from elsx.models import LearnerProfile, TopicProgress
 from elsx.validation import clean_text
 
+VISIT_ACTIVITY_STEP = timedelta(minutes=5)
 REFLECTION_MIN = 20
 REFLECTION_MAX = 5000
 STATUS_NOT_STARTED = "not_started"
@@ -176,6 +179,16 @@ def refresh_summary(profile, now=None):
 
 def record_visit(course_key, learner, topic):
     """Note that the learner opened the topic (first view, last activity)."""
+    row = TopicProgress.objects.filter(course_key=course_key, learner_id=learner.id, topic_id=topic.id).first()
+    if row is not None and row.first_viewed_at is not None:
+        # Seen before: no locks on this hot path, and last activity moves at most every few minutes.
+        now = timezone.now()
+        LearnerProfile.objects.filter(
+            Q(last_activity_at__lt=now - VISIT_ACTIVITY_STEP) | Q(last_activity_at__isnull=True),
+            course_key=course_key, learner_id=learner.id,
+        ).update(last_activity_at=now)
+        return _state(topic, row)
+
     def mutate(row, now):
         row.first_viewed_at = row.first_viewed_at or now
     return _locked_write(course_key, learner, topic, mutate)[1]
