@@ -175,6 +175,19 @@ def test_bulk_issue_uses_the_certificates_api_and_shows_counts(block, cohort, mo
     assert "Newly issued: <strong>3</strong>" in body["html"]
 
 
+def test_bulk_issue_is_queued_when_celery_is_configured(block, monkeypatch, settings,
+                                                       django_capture_on_commit_callbacks):
+    import elsx.tasks
+    queued = []
+    monkeypatch.setattr(elsx.tasks.issue_certificates_task, "delay", queued.append)
+    monkeypatch.setattr(certs, "api", lambda: types.SimpleNamespace(issue_for_course=lambda course_key: 1 / 0))
+    settings.ELSX = {"EXPORT_BACKGROUND": "celery"}
+    with django_capture_on_commit_callbacks(execute=True):
+        status, body = call(block, "issue_certificates", {})
+    assert status == 200 and body["queued"] is True and body["counts"] is None
+    assert "in the background" in body["html"] and queued == [block.course_key()]
+
+
 def test_bulk_issue_without_the_certificates_api_says_so(block, monkeypatch):
     monkeypatch.setattr(certs, "api", lambda: None)
     status, body = call(block, "issue_certificates", {})

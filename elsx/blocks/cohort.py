@@ -167,9 +167,10 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
     @json_handler(staff_only=True)
     def issue_certificates(self, data, learner):
         require_keys(data, ())
-        counts = certs.issue_for_course(self.course_key())
+        counts = certs.issue_now_or_queue(self.course_key())
         log.info("elsx: staff %s issued certificates for %s", learner.id, self.course_key())
-        return {"counts": counts, "html": templating.render("elsx/cohort_issued.html", {"counts": counts})}
+        return {"counts": counts, "queued": counts is None,
+                "html": templating.render("elsx/cohort_issued.html", {"counts": counts})}
 
     @json_handler(staff_only=True)
     def export(self, data, learner):

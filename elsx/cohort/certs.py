@@ -8,6 +8,7 @@ import functools
 import importlib
 import logging
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from elsx.errors import Unavailable
@@ -32,6 +33,25 @@ def issue_for_course(course_key):
     counts = module.issue_for_course(course_key)
     log.info("elsx: bulk certificate issue for %s: %s", course_key, counts)
     return dict(counts or {})
+
+
+def issue_now_or_queue(course_key):
+    """Bulk issuance for the dashboard: the counts, or None when it was queued.
+
+    With Celery configured it runs as elsx.tasks.issue_certificates_task: rendering
+    hundreds of PDFs would outlast a web request. Issuing is idempotent (a unique
+    constraint decides), so a repeated click or an overlapping run is harmless.
+    """
+    from elsx.cohort import jobs  # pylint: disable=import-outside-toplevel
+    if not jobs.celery_configured():
+        return issue_for_course(course_key)
+    module = api()
+    if module is None or not hasattr(module, "issue_for_course"):
+        raise Unavailable(_("Certificate issuing is not installed on this site yet."))
+    from elsx.tasks import issue_certificates_task  # pylint: disable=import-outside-toplevel
+    transaction.on_commit(lambda: issue_certificates_task.delay(course_key))
+    log.info("elsx: bulk certificate issue for %s queued", course_key)
+    return None
 
 
 def issue(course_key, learner_id):
