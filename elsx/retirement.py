@@ -47,7 +47,7 @@ def retire_learner(learner_id, course_key=None):
         profiles += LearnerProfile.objects.filter(**scope, retired_at__isnull=True).update(retired_at=now)
         # Superseded issues stay superseded and earlier revocations keep their reason.
         revoked = Certificate.objects.filter(**scope, status=Certificate.STATUS_VALID).update(
-            status=Certificate.STATUS_REVOKED, revoked_at=now, revoke_reason=RETIRED_REASON)
+            status=Certificate.STATUS_REVOKED, revoked_at=now, revoke_reason=RETIRED_REASON, revoked_by="retirement")
         # Every issue loses the name and the state training id printed on it, and its file.
         paths = list(Certificate.objects.filter(**scope).exclude(pdf_path="").values_list("pdf_path", flat=True))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(

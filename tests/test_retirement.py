@@ -71,6 +71,7 @@ def test_retire_scrubs_everything_personal(learner):
     assert_retired("42", [COURSE, OTHER_COURSE])
     current = Certificate.objects.get(number="CCCC3333DDDD4444")
     assert (current.status, current.revoke_reason) == (Certificate.STATUS_REVOKED, "learner retired")
+    assert current.revoked_by == "retirement"
     assert current.revoked_at is not None
     assert Certificate.objects.get(number="AAAA1111BBBB2222").status == Certificate.STATUS_SUPERSEDED
     # The other learner is untouched.

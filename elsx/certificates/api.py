@@ -365,7 +365,8 @@ def revoke(number, reason, by):
         cert.status = Certificate.STATUS_REVOKED
         cert.revoked_at = timezone.now()
         cert.revoke_reason = reason
-        cert.save(update_fields=["status", "revoked_at", "revoke_reason"])
+        cert.revoked_by = str(getattr(by, "id", by) or "")[:255]
+        cert.save(update_fields=["status", "revoked_at", "revoke_reason", "revoked_by"])
     log.info("elsx: certificate %s revoked by %s", cert.number, getattr(by, "id", by))
     return cert
 
