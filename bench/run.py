@@ -21,7 +21,6 @@ os.environ.setdefault("ELSX_VAR", str(HERE.parent / "var" / "bench"))
 
 def setup_django():
     import django
-    from django.conf import settings
     from django.test.utils import setup_test_environment
     # A throwaway SQLite database in var/bench, migrated fresh each run.
     db_path = Path(os.environ["ELSX_VAR"]) / f"bench-{os.getpid()}.db"

@@ -12,7 +12,6 @@ from xblock.core import XBlock
 
 from elsx import compat, templating
 from elsx.errors import ElsxError, InvalidInput, NotAllowed
-from elsx.learners import Learner
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +99,6 @@ class ElsxBlockMixin:
 
     def course_key(self):
         return compat.course_key_for(self)
-
-    def gettext(self, text):
-        service = self.runtime.service(self, "i18n")
-        return service.gettext(text) if service is not None else text
 
     def fragment(self, template, context, js_class=None, js_args=None, css=("css/elsx.css",), js=()):
         frag = Fragment(templating.render(template, context))

@@ -10,7 +10,6 @@ from xblock.validation import ValidationMessage
 from elsx import authoring, compat, olx, progress
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
 from elsx.blocks.base import ElsxBlockMixin, json_handler
-from elsx.curriculum import get_curriculum
 from elsx import templating
 from elsx.errors import InvalidInput, NotAllowed, NotFound
 

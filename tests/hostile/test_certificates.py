@@ -1,7 +1,6 @@
 """Certificates under attack: numbers can't be enumerated, revocation sticks, damaged files are never served."""
 import hashlib
 import logging
-import math
 from collections import Counter
 
 import pytest

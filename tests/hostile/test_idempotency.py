@@ -6,8 +6,7 @@ from django.db import connection
 
 from elsx.curriculum import get_curriculum
 from elsx.models import Certificate, TopicProgress
-from tests.cohort_helpers import cohort_xml
-from tests.conftest import as_user, correct_answers
+from tests.conftest import correct_answers
 from tests.hostile import inventory
 from tests.hostile.conftest import CAROL, MALLORY, STAFF, json_call, snapshot
 
