@@ -20,8 +20,15 @@ REQUIRED_HOURS = Decimal("11.0")
 WEEKS = 6
 MIN_OBJECTIVES = 3
 MIN_QUESTIONS = 5
+MIN_FINAL_QUESTIONS = 50
+MIN_FINAL_PER_TOPIC = 4
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 OUTLINE_FILE = "outline.xml"
+# Course-level files that live beside the topics but are not topics.
+START_HERE_FILE = "start-here.xml"
+FINAL_ASSESSMENT_FILE = "final-assessment.xml"
+EVALUATION_FILE = "evaluation.xml"
+NON_TOPIC_FILES = frozenset({OUTLINE_FILE, START_HERE_FILE, FINAL_ASSESSMENT_FILE, EVALUATION_FILE})
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,50 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A reference a topic's facts rest on, listed for learners."""
+    title: str
+    href: str
+    year: int = 0
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: str
+    consequence: str
+    recommended: bool
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    title: str
+    situation: str
+    choices: tuple
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A case study: stages with choices, each choice's consequence, and a debrief."""
+    id: str
+    title: str
+    minutes: int
+    setting: str
+    stages: tuple
+    debrief_html: str
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A structured exercise (worksheet, plan) with the minutes it takes."""
+    id: str
+    title: str
+    minutes: int
+    body_html: str
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     title: str
@@ -73,6 +124,10 @@ class Topic:
     week: int = 0
     number: int = 0
     source: str = ""
+    content_note: str = ""
+    sources: tuple = ()
+    scenarios: tuple = ()
+    activities: tuple = ()
 
     def section_ids(self):
         return [section.id for section in self.sections]
@@ -195,11 +250,17 @@ class _Reader:
         if reflection is None:
             self.problem(path, root.sourceline, "missing <reflection> with a <prompt>")
         resources = self.resources(path, root)
+        content_note = self.text(path, root, "content-note", required=False)
+        sources = self.sources(path, root)
+        scenario_ids, activity_ids = set(), set()
+        scenarios = tuple(self.scenario(path, element, scenario_ids) for element in root.findall("scenario"))
+        activities = tuple(self.activity(path, element, activity_ids) for element in root.findall("activity"))
         if len(self.problems) > start:
             return None
         return Topic(id=topic_id, title=title, summary=summary, hours=hours, objectives=objectives,
                      sections=sections, questions=questions, reflection_prompt=prompt,
-                     resources=resources, source=path.name)
+                     resources=resources, source=path.name, content_note=content_note, sources=sources,
+                     scenarios=scenarios, activities=activities)
 
     def hours(self, path, root):
         raw = root.get("credit-hours")
@@ -250,34 +311,36 @@ class _Reader:
         if check is None:
             self.problem(path, root.sourceline, "missing <check> (the knowledge check)")
             return ()
-        questions, seen = [], set()
-        for element in check.findall("question"):
-            question_id = self.ident(path, element, "question", seen)
-            prompt = self.text(path, element, "prompt")
-            explanation = self.text(path, element, "explanation")
-            options, option_ids = [], set()
-            for option in element.findall("option"):
-                option_id = self.ident(path, option, "option", option_ids)
-                text = " ".join((option.text or "").split())
-                if not text:
-                    self.problem(path, option.sourceline, f"option {option_id!r} has no text")
-                correct = option.get("correct", "false").strip().lower()
-                if correct not in ("true", "false"):
-                    self.problem(path, option.sourceline, f'correct must be "true" or "false", not {correct!r}')
-                options.append(Option(option_id, text, correct == "true"))
-            if len(options) < 2:
-                self.problem(path, element.sourceline, f"question {question_id!r} needs at least two options")
-            correct_count = sum(option.correct for option in options)
-            if correct_count == 0:
-                self.problem(path, element.sourceline, f"question {question_id!r} has no correct answer")
-            elif correct_count > 1:
-                self.problem(path, element.sourceline,
-                             f"question {question_id!r} has {correct_count} correct answers; it needs exactly one")
-            questions.append(Question(question_id, prompt, tuple(options), explanation))
+        seen = set()
+        questions = [self.question(path, element, seen) for element in check.findall("question")]
         if len(questions) < MIN_QUESTIONS:
             self.problem(path, check.sourceline,
                          f"the knowledge check needs at least {MIN_QUESTIONS} questions, found {len(questions)}")
         return tuple(questions)
+
+    def question(self, path, element, seen):
+        question_id = self.ident(path, element, "question", seen)
+        prompt = self.text(path, element, "prompt")
+        explanation = self.text(path, element, "explanation")
+        options, option_ids = [], set()
+        for option in element.findall("option"):
+            option_id = self.ident(path, option, "option", option_ids)
+            text = " ".join((option.text or "").split())
+            if not text:
+                self.problem(path, option.sourceline, f"option {option_id!r} has no text")
+            correct = option.get("correct", "false").strip().lower()
+            if correct not in ("true", "false"):
+                self.problem(path, option.sourceline, f'correct must be "true" or "false", not {correct!r}')
+            options.append(Option(option_id, text, correct == "true"))
+        if len(options) < 2:
+            self.problem(path, element.sourceline, f"question {question_id!r} needs at least two options")
+        correct_count = sum(option.correct for option in options)
+        if correct_count == 0:
+            self.problem(path, element.sourceline, f"question {question_id!r} has no correct answer")
+        elif correct_count > 1:
+            self.problem(path, element.sourceline,
+                         f"question {question_id!r} has {correct_count} correct answers; it needs exactly one")
+        return Question(question_id, prompt, tuple(options), explanation)
 
     def resources(self, path, root):
         container = root.find("resources")
@@ -292,6 +355,79 @@ class _Reader:
             else:
                 found.append(Resource(title, href))
         return tuple(found)
+
+    def sources(self, path, root):
+        container = root.find("sources")
+        found = []
+        for element in ([] if container is None else container.findall("source")):
+            href = sanitize.safe_href(element.get("href"))
+            title = " ".join((element.text or "").split())
+            year = self.minutes_or_year(path, element, "year", 1900, 2100, required=False)
+            if not href:
+                self.problem(path, element.sourceline, "source needs an https:// href")
+            elif not title:
+                self.problem(path, element.sourceline, "source needs a publisher and title")
+            else:
+                found.append(Source(title, href, year))
+        return tuple(found)
+
+    def minutes_or_year(self, path, element, name, low, high, required=True):
+        raw = (element.get(name) or "").strip()
+        if not raw and not required:
+            return 0
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            self.problem(path, element.sourceline, f"{name} must be a whole number from {low} to {high}, not {raw!r}")
+            return 0
+        return int(raw)
+
+    def markup(self, path, element):
+        if element is None:
+            return ""
+        if (element.text or "").strip():
+            self.problem(path, element.sourceline, f"put <{element.tag}> text inside <p> elements")
+        return sanitize.serialize(list(element), lambda bad, message: self.problem(path, bad.sourceline, message))
+
+    def scenario(self, path, element, seen):
+        scenario_id = self.ident(path, element, "scenario", seen)
+        title = (element.get("title") or "").strip()
+        if not title:
+            self.problem(path, element.sourceline, "scenario has no title attribute")
+        minutes = self.minutes_or_year(path, element, "minutes", 1, 240)
+        setting = self.text(path, element, "setting")
+        stages, stage_ids = [], set()
+        for stage in element.findall("stage"):
+            stage_id = self.ident(path, stage, "stage", stage_ids)
+            situation = self.text(path, stage, "situation")
+            choices, choice_ids = [], set()
+            for choice in stage.findall("choice"):
+                choice_id = self.ident(path, choice, "choice", choice_ids)
+                recommended = choice.get("recommended", "false").strip().lower()
+                if recommended not in ("true", "false"):
+                    self.problem(path, choice.sourceline, f'recommended must be "true" or "false", not {recommended!r}')
+                choices.append(Choice(choice_id, self.text(path, choice, "text"),
+                                      self.text(path, choice, "consequence"), recommended == "true"))
+            if len(choices) < 2:
+                self.problem(path, stage.sourceline, f"stage {stage_id!r} needs at least two choices")
+            if sum(choice.recommended for choice in choices) != 1:
+                self.problem(path, stage.sourceline, f"stage {stage_id!r} needs exactly one recommended choice")
+            stages.append(Stage(stage_id, (stage.get("title") or "").strip(), situation, tuple(choices)))
+        if len(stages) < 2:
+            self.problem(path, element.sourceline, f"scenario {scenario_id!r} needs at least two stages")
+        debrief = self.markup(path, element.find("debrief"))
+        if not debrief:
+            self.problem(path, element.sourceline, f"scenario {scenario_id!r} needs a <debrief> with content")
+        return Scenario(scenario_id, title, minutes, setting, tuple(stages), debrief)
+
+    def activity(self, path, element, seen):
+        activity_id = self.ident(path, element, "activity", seen)
+        title = (element.get("title") or "").strip()
+        if not title:
+            self.problem(path, element.sourceline, "activity has no title attribute")
+        minutes = self.minutes_or_year(path, element, "minutes", 1, 240)
+        body = self.markup(path, element)
+        if not body:
+            self.problem(path, element.sourceline, f"activity {activity_id!r} has no content")
+        return Activity(activity_id, title, minutes, body)
 
     def curriculum(self):
         outline_path = self.folder / OUTLINE_FILE
@@ -352,8 +488,178 @@ class _Reader:
 
     def _check_unplaced(self, placed):
         for path in sorted(self.folder.glob("*.xml")):
-            if path.name != OUTLINE_FILE and path.stem not in placed:
+            if path.name not in NON_TOPIC_FILES and path.stem not in placed:
                 self.problem(path, 0, f"topic file is not placed in any week of {OUTLINE_FILE}")
+
+
+    # --- the course-level files beside the topics -------------------------------
+
+    def root_of(self, name, tag):
+        path = self.folder / name
+        root = self.parse(path)
+        if root is not None and root.tag != tag:
+            self.problem(path, root.sourceline, f"the root element must be <{tag}>, not <{root.tag}>")
+            return path, None
+        return path, root
+
+    def final_assessment(self, topic_ids):
+        path, root = self.root_of(FINAL_ASSESSMENT_FILE, "final_assessment")
+        if root is None:
+            return None
+        seen, questions = set(), []
+        for element in root.findall("question"):
+            topic_id = (element.get("topic") or "").strip()
+            if topic_id not in topic_ids:
+                self.problem(path, element.sourceline, f"question names no course topic: topic={topic_id!r}")
+            questions.append(FinalQuestion(topic_id, self.question(path, element, seen)))
+        if len(questions) < MIN_FINAL_QUESTIONS:
+            self.problem(path, root.sourceline,
+                         f"the final assessment needs at least {MIN_FINAL_QUESTIONS} questions, found {len(questions)}")
+        for topic_id in topic_ids:
+            count = sum(item.topic == topic_id for item in questions)
+            if count < MIN_FINAL_PER_TOPIC:
+                self.problem(path, root.sourceline,
+                             f"topic {topic_id!r} has {count} final-assessment questions; it needs {MIN_FINAL_PER_TOPIC}")
+        problem = longest_answer_problem([item.question for item in questions])
+        if problem:
+            self.problem(path, root.sourceline, problem)
+        return FinalAssessment(tuple(questions))
+
+    def evaluation(self):
+        path, root = self.root_of(EVALUATION_FILE, "evaluation")
+        if root is None:
+            return None
+        scales = {}
+        for element in root.findall("scale"):
+            scale_id = self.ident(path, element, "scale", set(scales))
+            points = []
+            for point in element.findall("point"):
+                label = " ".join((point.text or "").split())
+                value = self.minutes_or_year(path, point, "value", 1, 10)
+                if not label:
+                    self.problem(path, point.sourceline, "every scale point needs a text label")
+                points.append((value, label))
+            values = [value for value, _ in points]
+            if len(points) < 3 or values != sorted(set(values)):
+                self.problem(path, element.sourceline,
+                             f"scale {scale_id!r} needs three or more points with rising, distinct values")
+            scales[scale_id] = tuple(points)
+        items, seen = [], set()
+        for group in root.findall("group"):
+            group_title = (group.get("title") or "").strip()
+            if not group_title:
+                self.problem(path, group.sourceline, "group has no title attribute")
+            for element in group.findall("item"):
+                item_id = self.ident(path, element, "item", seen)
+                scale = (element.get("scale") or "").strip()
+                if scale and scale not in scales:
+                    self.problem(path, element.sourceline, f"item {item_id!r} names no scale: {scale!r}")
+                prompt = " ".join((element.text or "").split())
+                if not prompt:
+                    self.problem(path, element.sourceline, f"item {item_id!r} has no text")
+                items.append(EvaluationItem(item_id, group_title, prompt, scale, scales.get(scale, ())))
+        if not any(item.scale for item in items) or not any(not item.scale for item in items):
+            self.problem(path, root.sourceline, "the evaluation needs rated items and at least one open comment item")
+        return Evaluation(self.text(path, root, "title"), self.text(path, root, "intro", required=False),
+                          tuple(items))
+
+    def start_here(self):
+        path, root = self.root_of(START_HERE_FILE, "orientation")
+        if root is None:
+            return None
+        sections = self.sections(path, root)
+        return Orientation(self.text(path, root, "title"), self.text(path, root, "summary", required=False),
+                           sections)
+
+
+@dataclass(frozen=True)
+class FinalQuestion:
+    topic: str
+    question: Question
+
+
+@dataclass(frozen=True)
+class FinalAssessment:
+    """The staff-held question bank; explanations are for staff only."""
+    questions: tuple
+
+    def for_topic(self, topic_id):
+        return [item.question for item in self.questions if item.topic == topic_id]
+
+
+@dataclass(frozen=True)
+class EvaluationItem:
+    id: str
+    group: str
+    prompt: str
+    scale: str = ""       # empty: an open comment
+    points: tuple = ()    # (value, label) pairs
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    title: str
+    intro: str
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Orientation:
+    title: str
+    summary: str
+    sections: tuple
+
+
+def keyed_is_longest(question):
+    """Whether the correct option is strictly longer than every other option."""
+    keyed = [len(option.text) for option in question.options if option.correct]
+    others = [len(option.text) for option in question.options if not option.correct]
+    return bool(keyed and others) and keyed[0] > max(others)
+
+
+def longest_answer_problem(questions):
+    """A message when the keyed option is the longest in more than half the questions (test-wise guessing)."""
+    questions = list(questions)
+    longest = sum(keyed_is_longest(question) for question in questions)
+    if questions and longest * 2 > len(questions):
+        return (f"the keyed option is the longest in {longest} of {len(questions)} questions; "
+                "at most half may be, or a test-wise learner passes without reading")
+    return None
+
+
+def _course_file(folder, name, method, *args):
+    reader = _Reader(folder or curriculum_dir())
+    result = getattr(reader, method)(*args)
+    if reader.problems:
+        raise CurriculumError(reader.problems)
+    return result
+
+
+def load_final_assessment(folder=None, topic_ids=None):
+    """The final-assessment bank, checked against the course's topics; raises CurriculumError."""
+    if topic_ids is None:
+        topic_ids = load_curriculum(folder).topic_ids()
+    return _course_file(folder, FINAL_ASSESSMENT_FILE, "final_assessment", list(topic_ids))
+
+
+def load_evaluation(folder=None):
+    """The course evaluation items; raises CurriculumError."""
+    return _course_file(folder, EVALUATION_FILE, "evaluation")
+
+
+def load_start_here(folder=None):
+    """The Start here orientation; raises CurriculumError."""
+    return _course_file(folder, START_HERE_FILE, "start_here")
+
+
+def lint(curriculum):
+    """Course-quality problems the loader tolerates but `check` reports: guessable checks."""
+    found = []
+    for topic in curriculum.topics:
+        problem = longest_answer_problem(topic.questions)
+        if problem:
+            found.append(Problem(topic.source or f"{topic.id}.xml", 0, f"knowledge check: {problem}"))
+    return found
 
 
 def _replace(topic, **changes):
@@ -392,6 +698,17 @@ def main(argv=None):
     folder = argv[1] if len(argv) > 1 else curriculum_dir()
     try:
         curriculum = load_curriculum(folder)
+        problems = lint(curriculum)
+        for name, load in ((FINAL_ASSESSMENT_FILE, lambda: load_final_assessment(folder, curriculum.topic_ids())),
+                           (EVALUATION_FILE, lambda: load_evaluation(folder)),
+                           (START_HERE_FILE, lambda: load_start_here(folder))):
+            if (Path(folder) / name).is_file():
+                try:
+                    load()
+                except CurriculumError as exc:
+                    problems.extend(exc.problems)
+        if problems:
+            raise CurriculumError(problems)
     except CurriculumError as exc:
         print(f"The curriculum in {folder} has {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:
