@@ -94,6 +94,9 @@ def apply_overrides(base, overrides):
         week=_week(values.get("week"), base.week if base is not None else 0),
         number=base.number if base is not None else 0,
         source=base.source if base is not None else "",
+        # Not editable in Studio yet: they always come from the curriculum file.
+        **{name: getattr(base, name) for name in ("content_note", "sources", "scenarios", "activities")
+           if base is not None},
     )
 
 
