@@ -29,12 +29,16 @@ from lxml import etree
 
 from elsx import conf
 from elsx.authoring import topic_to_fields
+from elsx.curriculum import START_HERE_FILE, load_start_here
+from elsx.resources import curriculum_dir
 
 CHILD_FIELDS = ("summary", "objectives", "sections", "questions", "reflection_prompt")
 GRADED_FORMAT = "Knowledge Check"
 BLOCK_TYPES = {"topic": "elsx_topic", "progress": "elsx_progress", "certificate": "elsx_certificate",
                "cohort": "elsx_cohort"}
 BUILTIN_TYPES = frozenset({"course", "chapter", "sequential", "vertical"})
+PLATFORM_TYPES = frozenset({"html"})  # leaf blocks edx-platform itself provides
+START_HERE = "start-here"
 
 
 # --- one topic block ---------------------------------------------------------
@@ -177,7 +181,12 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
     def block(kind, url_name, display_name):
         return etree.Element(BLOCK_TYPES[kind], url_name=url_name, display_name=display_name)
 
-    section("course-home", "Start here", [
+    orientation = _start_here()
+    start_here = []
+    if orientation is not None:
+        start_here = [subsection(f"seq-{START_HERE}", orientation.title, [
+            unit(f"unit-{START_HERE}", orientation.title, [_html_pointer(files, START_HERE, orientation)])])]
+    section("course-home", "Start here", start_here + [
         subsection("home-progress", "Your progress", [
             unit("unit-progress", "Your progress", [block("progress", "progress", "Your progress")])]),
         subsection("staff-cohort", "Cohort dashboard (staff only)", [
@@ -222,6 +231,25 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
         f"<p>{escape(title)}: {topics} topics over {len(curriculum.weeks)} weeks, "
         f"{escape(format(curriculum.hours, 'f'))} hours of in-service credit.</p></section>\n").encode("utf-8")
     return files
+
+
+def _start_here():
+    if not (curriculum_dir() / START_HERE_FILE).is_file():
+        return None
+    return load_start_here()
+
+
+def _html_pointer(files, url_name, orientation):
+    """An html block in Studio's own export layout: html/<name>.xml names html/<name>.html.
+
+    See HtmlBlockMixin.definition_to_xml in openedx-platform xmodule/html_block.py.
+    """
+    body = "".join(f"<h3>{escape(section.title)}</h3>\n{section.body_html}\n" for section in orientation.sections)
+    if orientation.summary:
+        body = f"<p>{escape(orientation.summary)}</p>\n" + body
+    files[f"html/{url_name}.xml"] = _xml(etree.Element("html", filename=url_name, display_name=orientation.title))
+    files[f"html/{url_name}.html"] = body.encode("utf-8")
+    return etree.Element("html", url_name=url_name)
 
 
 def write_tarball(files, out, top="course"):

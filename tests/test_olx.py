@@ -147,7 +147,7 @@ def test_package_structure(package):
     found, seen = [], {run}
     walk(files, "course", run, seen, found)
     types = {tag for tag, *_rest in found}
-    for block_type in types - olx.BUILTIN_TYPES:
+    for block_type in types - olx.BUILTIN_TYPES - olx.PLATFORM_TYPES:
         pending = block_type in PENDING_BLOCKS and not entry_points(group="xblock.v1", name=block_type)
         assert pending or registered(block_type), f"{block_type} is not a registered XBlock"
     # Every block file in the package is reachable from the course.
@@ -170,6 +170,20 @@ def test_package_structure(package):
     cohort, cohort_parents = by_type["elsx_cohort"]
     assert cohort_parents[-1].get("visible_to_staff_only") == "true"  # the unit
     assert cohort_parents[-2].get("visible_to_staff_only") == "true"  # and its subsection
+
+
+def test_start_here_is_the_first_unit(package):
+    files = {name[len("course/"):]: data for name, data in package.items()}
+    run = etree.fromstring(files["course.xml"]).get("url_name")
+    found, seen = [], {run}
+    walk(files, "course", run, seen, found)
+    leaves = [(tag, name) for tag, name, *_rest in found if tag not in olx.BUILTIN_TYPES]
+    assert leaves[0] == ("html", "start-here")
+    pointer = etree.fromstring(files["html/start-here.xml"])
+    assert pointer.get("filename") == "start-here"
+    body = files["html/start-here.html"].decode("utf-8")
+    assert "11 hours of in-service credit upon completion of all requirements" in body
+    assert "<h3>What you must complete</h3>" in body and "<script" not in body
 
 
 def test_embedded_content_parses_back_to_the_curriculum(tmp_path, make_block):
