@@ -177,3 +177,188 @@ def test_command_line_check_passes_on_shipped_files(capsys):
 def test_missing_folder_is_a_clear_error(tmp_path):
     problems = problems_of(tmp_path / "nowhere")
     assert problems == [f"{tmp_path / 'nowhere'}: the curriculum folder does not exist"]
+
+
+# --- sources, scenarios, activities and the course-level files ----------------
+
+from elsx.curriculum import (  # noqa: E402
+    keyed_is_longest, lint, load_evaluation, load_final_assessment, load_start_here, longest_answer_problem,
+)
+
+
+def test_every_topic_has_sources_and_a_scenario():
+    for topic in get_curriculum().topics:
+        assert topic.sources, topic.id
+        assert all(source.href.startswith("https://") for source in topic.sources)
+        assert topic.scenarios, topic.id
+        for scenario in topic.scenarios:
+            assert scenario.minutes > 0 and len(scenario.stages) >= 2 and scenario.debrief_html
+            for stage in scenario.stages:
+                assert sum(choice.recommended for choice in stage.choices) == 1
+                assert all(choice.consequence for choice in stage.choices)
+
+
+def test_content_notes_come_before_the_sensitive_topics():
+    curriculum = get_curriculum()
+    noted = {topic.id for topic in curriculum.topics if topic.content_note}
+    assert noted == {"emerging-trends", "child-sex-trafficking", "responder-wellness"}
+
+
+def test_capstone_carries_the_action_plan_structure():
+    topic = get_curriculum().topic("community-action-planning")
+    [plan] = topic.activities
+    assert plan.minutes >= 30
+    for needle in ("three MKRP criteria", "Owner", "Timeline", "Resources", "Partners", "Measure",
+                   "Communication plan"):
+        assert needle in plan.body_html, needle
+
+
+def test_shipped_checks_are_not_guessable_by_length():
+    curriculum = get_curriculum()
+    assert lint(curriculum) == []
+    for topic in curriculum.topics:
+        assert sum(keyed_is_longest(q) for q in topic.questions) * 2 <= len(topic.questions), topic.id
+
+
+def test_longest_answer_rule_counts_strictly_longest_keys():
+    from elsx.curriculum import Option, Question
+
+    def question(key, other):
+        return Question("q", "?", (Option("a", key, True), Option("b", other, False)), "")
+
+    assert keyed_is_longest(question("a longer answer", "short"))
+    assert not keyed_is_longest(question("same", "same"))  # a tie is no cue
+    assert longest_answer_problem([question("longer one", "x"), question("x", "longer one")]) is None
+    problem = longest_answer_problem([question("longer one", "x")] * 2 + [question("x", "longer one")])
+    assert "longest in 2 of 3 questions" in problem
+
+
+def _make_keys_longest(path):
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('correct="true">', 'correct="true">This padding makes the keyed option the longest one. ')
+    path.write_text(text, encoding="utf-8")
+
+
+def test_check_command_fails_when_keys_are_the_longest(broken, capsys):
+    _make_keys_longest(broken / "media-relations.xml")
+    assert main(["check", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "media-relations.xml: knowledge check: the keyed option is the longest in 6 of 6" in err
+
+
+def test_scenario_problems_are_reported(broken):
+    path = broken / "media-relations.xml"
+    edit(path, 'minutes="15">', 'minutes="soon">')
+    edit(path, '<choice id="protect" recommended="true">', '<choice id="protect">')
+    edit(path, "<source href=\"https://amberalert.ojp.gov\">", "<source href=\"http://amberalert.ojp.gov\">")
+    problems = problems_of(broken)
+    assert any("minutes must be a whole number from 1 to 240, not 'soon'" in p for p in problems), problems
+    assert any("stage 'morning' needs exactly one recommended choice" in p for p in problems), problems
+    assert any("source needs an https:// href" in p for p in problems), problems
+
+
+def test_scenario_markup_is_sanitized(broken):
+    edit(broken / "media-relations.xml", "<debrief>\n      <p>", "<debrief>\n      <p><script>x</script>")
+    assert any("<script> is not allowed" in p for p in problems_of(broken))
+
+
+def test_course_level_files_are_not_taken_for_unplaced_topics():
+    curriculum = load_curriculum(curriculum_dir())
+    assert len(curriculum.topics) == 10  # start-here, final-assessment and evaluation.xml sit beside them
+
+
+# --- the final assessment ----------------------------------------------------
+
+def test_final_assessment_meets_the_standard():
+    curriculum = get_curriculum()
+    bank = load_final_assessment()
+    assert len(bank.questions) >= 50
+    for topic_id in curriculum.topic_ids():
+        assert len(bank.for_topic(topic_id)) >= 4, topic_id
+    ids = [item.question.id for item in bank.questions]
+    assert len(ids) == len(set(ids))
+    for item in bank.questions:
+        assert sum(option.correct for option in item.question.options) == 1
+        assert item.question.explanation
+    questions = [item.question for item in bank.questions]
+    assert sum(keyed_is_longest(q) for q in questions) * 2 <= len(questions)
+
+
+def _bank(tmp_path, body):
+    folder = tmp_path / "modules"
+    shutil.copytree(curriculum_dir(), folder)
+    (folder / "final-assessment.xml").write_text(f"<final_assessment>{body}</final_assessment>", encoding="utf-8")
+    return folder
+
+
+def _item(qid, topic="media-relations", key="b", texts=("one", "two", "three")):
+    correct = ' correct="true"'
+    options = "".join(f'<option id="{o}"{correct if o == key else ""}>{t}</option>' for o, t in zip("abc", texts))
+    return f'<question id="{qid}" topic="{topic}"><prompt>?</prompt>{options}<explanation>x</explanation></question>'
+
+
+def test_final_assessment_problems_are_all_reported(tmp_path):
+    body = _item("q1") + _item("q1") + _item("q2", topic="nowhere") + _item("q3", key="z")
+    folder = _bank(tmp_path, body)
+    with pytest.raises(CurriculumError) as caught:
+        load_final_assessment(folder)
+    problems = [str(p) for p in caught.value.problems]
+    assert any("duplicate question id 'q1'" in p for p in problems)
+    assert any("question names no course topic: topic='nowhere'" in p for p in problems)
+    assert any("question 'q3' has no correct answer" in p for p in problems)
+    assert any("needs at least 50 questions, found 4" in p for p in problems)
+    assert any("topic 'vulnerable-populations' has 0 final-assessment questions; it needs 4" in p for p in problems)
+
+
+def test_final_assessment_longest_answer_balance(tmp_path):
+    topics = get_curriculum().topic_ids()
+    body = "".join(_item(f"q{n}", topic=topics[n % 10], key="c", texts=("a", "b", "the longest option"))
+                   for n in range(50))
+    folder = _bank(tmp_path, body)
+    with pytest.raises(CurriculumError) as caught:
+        load_final_assessment(folder)
+    assert any("the keyed option is the longest in 50 of 50" in str(p) for p in caught.value.problems)
+    assert main(["check", str(folder)]) == 1
+
+
+# --- the evaluation and the orientation --------------------------------------
+
+def test_evaluation_items_have_labelled_scales_and_comments():
+    evaluation = load_evaluation()
+    rated = [item for item in evaluation.items if item.scale]
+    assert rated and all(len(item.points) >= 3 and all(label for _, label in item.points) for item in rated)
+    assert any(not item.scale for item in evaluation.items)
+    groups = {item.group for item in evaluation.items}
+    assert {"Instructor and facilitation", "Content and objectives", "Applicability to your duties", "Time",
+            "Open comments"} <= groups
+
+
+def test_evaluation_problems_are_reported(tmp_path):
+    folder = tmp_path / "modules"
+    shutil.copytree(curriculum_dir(), folder)
+    path = folder / "evaluation.xml"
+    edit(path, 'scale="time"', 'scale="nope"')
+    edit(path, '<point value="2">Disagree</point>', '<point value="2"></point>')
+    with pytest.raises(CurriculumError) as caught:
+        load_evaluation(folder)
+    problems = [str(p) for p in caught.value.problems]
+    assert any("item 'time-taken' names no scale: 'nope'" in p for p in problems)
+    assert any("every scale point needs a text label" in p for p in problems)
+
+
+def test_start_here_spells_out_the_requirements():
+    orientation = load_start_here()
+    text = " ".join(section.body_html for section in orientation.sections)
+    assert "a certificate for 11 hours of in-service credit upon completion of all requirements" in text
+    for needle in ("final assessment", "course evaluation", "Community Action Plan", "affirmation",
+                   "minimum engaged time", "Showcase commitment to protecting children", "1-800-THE-LOST"):
+        assert needle in text, needle
+
+
+def test_start_here_with_bad_markup_is_reported(tmp_path):
+    folder = tmp_path / "modules"
+    shutil.copytree(curriculum_dir(), folder)
+    edit(folder / "start-here.xml", "<p>", "<p><iframe></iframe>")
+    with pytest.raises(CurriculumError) as caught:
+        load_start_here(folder)
+    assert any("<iframe> is not allowed" in str(p) for p in caught.value.problems)
