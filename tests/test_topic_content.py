@@ -1,0 +1,31 @@
+"""The topic view shows a topic's content note, case study, capstone plan and references."""
+import html as html_lib
+
+from tests.conftest import render
+
+
+def test_content_note_case_study_and_references_are_shown(make_block):
+    block = make_block('<elsx_topic topic_id="emerging-trends"/>', "learner-1")
+    page = render(block)
+    topic = block.topic()
+    assert html_lib.escape(topic.content_note, quote=True) in page or topic.content_note in page
+    [scenario] = topic.scenarios
+    assert f'data-scenario-id="{scenario.id}"' in page
+    assert page.count('data-stage-id="') == len(scenario.stages)
+    assert "What happens" in page and "Debrief" in page
+    assert "References" in page
+    for source in topic.sources:
+        assert f'href="{source.href}"' in page
+    assert "National Center for Missing &amp; Exploited Children" in page
+    assert "(2025)" in page  # a source's year
+
+
+def test_capstone_shows_the_action_plan_activity(make_block):
+    page = render(make_block('<elsx_topic topic_id="community-action-planning"/>', "learner-1"))
+    assert 'data-activity-id="community-action-plan"' in page
+    assert "Readiness self-assessment against the three MKRP criteria" in page
+
+
+def test_topic_without_a_content_note_shows_none(make_block):
+    page = render(make_block('<elsx_topic topic_id="media-relations"/>', "learner-1"))
+    assert "elsx-topic__note" not in page
