@@ -144,7 +144,7 @@ def test_bulk_issuance_and_a_large_export_run_on_a_redis_worker(worker, redis_ap
     assert [cert.learner_id for cert in certs] == ["w1", "w2", "w3"]
     assert certs[0].legal_name == "Worker Learner w1 Ñandú 王"
     for cert in certs:
-        pdf = tmp_path / "media" / cert.pdf_path
+        pdf = tmp_path / "elsx-private" / cert.pdf_path
         assert pdf.read_bytes().startswith(b"%PDF-"), cert.pdf_path
     assert f"Task elsx.certificates.issue_for_course[{result.id}] succeeded" in worker_log(worker)
 
@@ -162,6 +162,6 @@ def test_bulk_issuance_and_a_large_export_run_on_a_redis_worker(worker, redis_ap
     job = ExportJob.objects.get(pk=job_id)
     assert job.status == ExportJob.STATUS_DONE, (job.error, worker_log(worker))
     assert job.row_count == 3
-    text = (tmp_path / "media" / job.file_path).read_text(encoding="utf-8-sig")
+    text = (tmp_path / "elsx-private" / job.file_path).read_text(encoding="utf-8-sig")
     assert "Worker Learner w2 Ñandú 王" in text
     assert "Task elsx.cohort.run_export" in worker_log(worker)
