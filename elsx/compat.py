@@ -65,14 +65,58 @@ def in_studio():
     return getattr(settings, "ROOT_URLCONF", "").startswith("cms")
 
 
+def in_lms():
+    return getattr(settings, "ROOT_URLCONF", "").startswith("lms")
+
+
+def is_author_mode(block):
+    """Studio's preview (student_view or author_view in the unit page): nothing may be recorded.
+
+    cms/djangoapps/contentstore/views/preview.py sets runtime.is_author_mode = True, and its user
+    service is built without user_is_staff, so nobody there looks like course staff.
+    """
+    return bool(getattr(block.runtime, "is_author_mode", False)) or in_studio()
+
+
+def _django_user(block):
+    service = block.runtime.service(block, "user")
+    # lms/djangoapps/courseware/block_render.py reads the same attribute to see whom the runtime serves.
+    return getattr(service, "_django_user", None)
+
+
+def is_masquerading(block):
+    """Whether course staff are viewing this block as someone else ("View this course as").
+
+    lms/djangoapps/courseware/masquerade.py, setup_masquerade: as a specific learner, the runtime is
+    bound to the learner's user with .real_user set to the staff member; as a generic "Learner", it is
+    the staff member's own user with a 'student' masquerade role.
+    """
+    user = _django_user(block)
+    if user is None:
+        return False
+    real = getattr(user, "real_user", None)
+    if real is not None and getattr(real, "id", None) != getattr(user, "id", None):
+        return True
+    try:
+        from lms.djangoapps.courseware.masquerade import is_masquerading_as_student  # pylint: disable=import-error
+        from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-error
+    except ImportError:
+        return False
+    try:
+        return bool(is_masquerading_as_student(user, CourseKey.from_string(course_key_for(block))))
+    except Exception:  # pylint: disable=broad-except  # an odd key must not break the view
+        return False
+
+
 def can_author(block, learner):
     """Whether this user may change the block's authored content.
 
-    Studio's user service need not mark course authors as staff, so there we
-    ask Studio's own write-access check; in the LMS and the workbench, course
-    staff may author.
+    Never in the LMS: LmsFieldData makes Scope.content and Scope.settings read-only there
+    (lms/djangoapps/lms_xblock/field_data.py), so a save would raise. In Studio, its user service
+    carries no staff flag, so we ask Studio's own write-access check. The workbench stands in for
+    Studio: course staff may author.
     """
-    if learner is None or learner.is_anonymous:
+    if learner is None or learner.is_anonymous or in_lms():
         return False
     if in_studio():
         try:

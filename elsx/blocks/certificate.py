@@ -36,8 +36,12 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         status = eligibility.check(course_key, learner.id) if not learner.is_anonymous and cert is None else None
         profile = None
         if cert is None and status is not None and status.eligible:
-            from elsx.progress import ensure_profile
-            profile = ensure_profile(course_key, learner)
+            if self.read_only_reason():  # masquerade or preview: read the profile, never create it
+                from elsx.models import LearnerProfile
+                profile = LearnerProfile.objects.filter(course_key=course_key, learner_id=learner.id).first()
+            else:
+                from elsx.progress import ensure_profile
+                profile = ensure_profile(course_key, learner)
         return {
             "dom_id": self.dom_id(),
             "learner": learner,

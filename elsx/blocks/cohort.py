@@ -107,6 +107,11 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
     # --- views -------------------------------------------------------------
 
     def student_view(self, context=None):
+        if compat.is_author_mode(self):
+            # Studio's user service has no staff flag, and authors need not see learners' data.
+            return self.fragment("elsx/message.html", {"message": _(
+                "The cohort dashboard appears here for course staff in the LMS: who is on track, behind or "
+                "certified, with roster exports. Studio shows no learner data.")})
         learner = self.current_learner()
         if learner.is_anonymous or not learner.is_staff:
             # Nothing about the cohort is read for a non-staff user.
@@ -260,7 +265,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
 
     # --- Studio ------------------------------------------------------------
 
-    @json_handler()
+    @json_handler(records=False)
     def submit_studio_edits(self, data, learner):
         """Studio's Save: course authors only, the editable fields only, as text (the mixin checks none of it)."""
         if not compat.can_author(self, learner):

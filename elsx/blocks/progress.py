@@ -61,7 +61,7 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "eligible": ctx["eligibility"].eligible,
         }
 
-    @json_handler()
+    @json_handler(records=False)
     def refresh(self, data, learner):
         """Re-render after a topic changed on the same page. Takes no fields: identity is the runtime's."""
         require_keys(data, ())

@@ -78,6 +78,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         learner = self.current_learner()
         if learner.is_anonymous:
             state = progress.TopicState(topic_id=topic.id)
+        elif self.read_only_reason():  # staff viewing as a learner, or Studio's preview: record nothing
+            state = progress.topic_state(self.course_key(), learner.id, topic)
         else:
             state = progress.record_visit(self.course_key(), learner, topic)
         return self.fragment("elsx/topic.html", self._context(topic, state, learner),
@@ -174,11 +176,11 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     def studio_view(self, context=None):
         # The editor holds the correct answers: only for people who may author.
-        if not compat.can_author(self, self.current_learner()):
+        if not compat.can_author(self, compat.learner_from_runtime(self)):
             return self.fragment("elsx/message.html", {"message": _("Only the course team can edit this topic.")})
         context = authoring.editor_context(self.topic_id, self._overrides(), self.display_name, self.pass_mark)
         context["dom_id"] = self.dom_id("studio")
-        return self.fragment("elsx/studio.html", context, js_class="ElsxTopicStudio",
+        return self.fragment("elsx/studio.html", context, js_class="ElsxTopicStudio", note=False,
                              js=("js/elsx.js", "js/studio.js"),
                              js_args={"text": {key: str(value) for key, value in {
                                  "saving": _("Saving"),
@@ -187,7 +189,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
                                  "offline": _("The topic could not be saved. Check your connection and try again."),
                              }.items()}})
 
-    @json_handler()
+    @json_handler(records=False)
     def studio_submit(self, data, learner):
         """Save Studio's editor: course authors only; all or nothing."""
         if not compat.can_author(self, learner):
