@@ -70,16 +70,18 @@ def query_params(request):
                            field=name) from None
 
 
-def json_handler(staff_only=False, method="POST", records=True):
+def json_handler(staff_only=False, method="POST", records=True, author=False):
     """Wrap a block handler: method check, JSON parsing, permission, error mapping.
 
     The wrapped function gets (self, data, learner) and returns a dict. Errors
     from the API become 4xx JSON; a database failure becomes 503 after the
     transaction rolled back, so nothing partial is stored. A handler that
     records learner data (records=True) is refused, 403, while staff
-    masquerade or in Studio's preview. Authoring handlers (records=False)
-    get the real user, for Studio's write-access check.
+    masquerade or in Studio's preview. Authoring handlers (author=True)
+    are never refused for that and get the real user, for Studio's
+    write-access check.
     """
+    records = records and not author
     def decorate(func):
         @functools.wraps(func)
         def wrapper(self, request, suffix=""):
@@ -88,7 +90,7 @@ def json_handler(staff_only=False, method="POST", records=True):
                 response.headers["Allow"] = method
                 return response
             try:
-                learner = self.current_learner() if records else compat.learner_from_runtime(self)
+                learner = compat.learner_from_runtime(self) if author else self.current_learner()
                 reason = self.read_only_reason() if records else None
                 if reason:
                     raise NotAllowed(read_only_note(reason), read_only=reason)
@@ -104,9 +106,23 @@ def json_handler(staff_only=False, method="POST", records=True):
                 log.exception("elsx: database error in handler %s", func.__name__)
                 return json_response({"error": _("The service is temporarily unavailable; nothing was saved. "
                                                  "Please try again.")}, 503)
-        wrapper.elsx_handler = {"staff_only": staff_only, "method": method, "records": records}
+        wrapper.elsx_handler = {"staff_only": staff_only, "method": method, "records": records, "author": author}
         return XBlock.handler(wrapper)
     return decorate
+
+
+def safe_view_data(build):
+    """Wrap student_view_data: the Blocks API collects it once per course, with no user, and caches it for
+    everyone (lms/djangoapps/course_api/blocks/transformers/student_view.py, StudentViewTransformer.collect);
+    an exception there breaks the whole course's block structure, so a broken block reports an error instead."""
+    @functools.wraps(build)
+    def wrapper(self, context=None):
+        try:
+            return build(self, context)
+        except Exception:  # pylint: disable=broad-except
+            log.exception("elsx: student_view_data failed for %s", self.scope_ids.usage_id)
+            return {"error": "unavailable"}
+    return wrapper
 
 
 class ElsxBlockMixin:

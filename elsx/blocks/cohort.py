@@ -106,6 +106,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
 
     # --- views -------------------------------------------------------------
 
+    @XBlock.supports("multi_device")  # the mobile apps show staff the same dashboard
     def student_view(self, context=None):
         if compat.is_author_mode(self):
             # Studio's user service has no staff flag, and authors need not see learners' data.
@@ -265,7 +266,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
 
     # --- Studio ------------------------------------------------------------
 
-    @json_handler(records=False)
+    @json_handler(author=True)
     def submit_studio_edits(self, data, learner):
         """Studio's Save: course authors only, the editable fields only, as text (the mixin checks none of it)."""
         if not compat.can_author(self, learner):

@@ -5,7 +5,7 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 from elsx import compat, eligibility, templating
-from elsx.blocks.base import ElsxBlockMixin, json_handler
+from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx.curriculum import get_curriculum
 from elsx.validation import require_keys
 
@@ -44,7 +44,25 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
         return self.fragment("elsx/progress.html", self._context(),
                              js_class="ElsxProgress", js=("js/elsx.js", "js/progress.js"))
 
+    @safe_view_data
     def student_view_data(self, context=None):
+        """The course's weeks, topics and hours, the same for everyone (collected with no user);
+        where the learner stands comes from the learner_state handler."""
+        curriculum = get_curriculum()
+        return {
+            "hours_total": float(curriculum.hours),
+            "topics_total": len(curriculum.topics),
+            "weeks": [{"number": week.number, "title": week.title,
+                       "topics": [{"id": topic.id, "title": topic.title, "credit_hours": float(topic.hours)}
+                                  for topic in week.topics]}
+                      for week in curriculum.weeks],
+            "state_handler": "learner_state",
+        }
+
+    @json_handler(method="GET", records=False)
+    def learner_state(self, data, learner):
+        """Where this learner stands: hours, statuses, the next topic, eligibility."""
+        require_keys(data, ())
         ctx = self._context()
         progress = ctx["progress"]
         return {

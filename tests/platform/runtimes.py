@@ -86,3 +86,21 @@ def studio_block(make_block, xml, user):
     block.runtime._services["user"] = PlatformUserService(user, user_role="instructor")  # pylint: disable=protected-access
     block.runtime.is_author_mode = True
     return block
+
+
+class NoUserServices(dict):
+    """The modulestore runtime the Blocks API collects with: no user is bound, so the user service
+    is absent (lms/djangoapps/course_api/blocks/transformers/student_view.py iterates unbound blocks)."""
+
+
+def collect(block):
+    """What StudentViewTransformer.collect and GradesTransformer._collect_max_score do with a block
+    (lms/djangoapps/course_api/blocks/transformers/student_view.py, lms/djangoapps/grades/transformer.py)."""
+    block.runtime._services.pop("user", None)  # pylint: disable=protected-access
+    student_view = getattr(block.__class__, "student_view", None)
+    fields = {"student_view_multi_device": block.has_support(student_view, "multi_device")}
+    if getattr(block, "student_view_data", None):
+        fields["student_view_data"] = block.student_view_data()
+    if getattr(block, "has_score", False):
+        fields["max_score"] = block.max_score()
+    return fields
