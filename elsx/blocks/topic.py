@@ -156,7 +156,10 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         result = progress.submit_check(self.course_key(), learner, topic, data["answers"],
                                        self.effective_pass_mark())
         if not result.duplicate:
-            self.runtime.publish(self, "grade", {"value": result.correct, "max_value": result.total})
+            # only_if_higher: a lower retry must not lower the gradebook below what elsx counts as passed
+            # (xmodule/services.py EventPublishingService passes it on to SCORE_PUBLISHED).
+            self.runtime.publish(self, "grade", {"value": result.correct, "max_value": result.total,
+                                                 "only_if_higher": True})
         self._after_write(result.newly_completed)
         context = self._context(topic, result.state, learner)
         context.update({"feedback": result.feedback, "last_score": result.score, "result": result})
