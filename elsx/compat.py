@@ -54,11 +54,45 @@ def lms_root_url():
     return getattr(settings, "LMS_ROOT_URL", "") or ""
 
 
-def jump_to_url(course_key, url_name):
-    """A link to a block by url_name: the LMS's jump_to_id in Open edX, an anchor elsewhere."""
-    if getattr(settings, "ROOT_URLCONF", "").startswith("lms"):
-        return f"/courses/{course_key}/jump_to_id/{url_name}"
-    return f"#elsx-topic-{url_name}"
+def topic_locations(course_key):
+    """{topic_id: usage key} of the course's elsx_topic blocks, from the modulestore; {} outside the platform.
+
+    A topic added in Studio gets a random block id, not its topic id, so jump_to_id/<topic_id> would miss it.
+    xmodule/modulestore/split_mongo/split.py get_items(course_key, qualifiers={"category": ...}).
+    """
+    try:
+        from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-error
+        from xmodule.modulestore.django import modulestore  # pylint: disable=import-error
+    except ImportError:
+        return {}
+    try:
+        items = modulestore().get_items(CourseKey.from_string(str(course_key)), qualifiers={"category": "elsx_topic"})
+    except Exception:  # pylint: disable=broad-except  # a link is not worth a broken page
+        log.warning("elsx: could not look up the course's topic blocks", exc_info=True)
+        return {}
+    found = {}
+    for item in items:
+        found.setdefault(getattr(item, "topic_id", ""), str(item.location))
+    return found
+
+
+def topic_urls(course_key, topic_ids):
+    """Links to topics. In the LMS: absolute (LMS root) jump_to/<usage key> links, opened with
+    target="_top", because the Learning MFE renders each unit in an iframe and a relative link
+    would open the MFE inside it (lms/urls.py: courses/<course>/jump_to/<location>).
+    Elsewhere: anchors on the page."""
+    if not in_lms():
+        return {topic_id: f"#elsx-topic-{topic_id}" for topic_id in topic_ids}
+    locations = topic_locations(course_key)
+    root = lms_root_url().rstrip("/")
+    # Without a block for it, the OLX export's url_name (= topic id) is the best guess.
+    return {topic_id: (f"{root}/courses/{course_key}/jump_to/{locations[topic_id]}" if topic_id in locations
+                       else f"{root}/courses/{course_key}/jump_to_id/{topic_id}") for topic_id in topic_ids}
+
+
+def link_target():
+    """target for links out of a unit: the whole window in the LMS (the MFE's iframe), none elsewhere."""
+    return "_top" if in_lms() else ""
 
 
 def in_studio():

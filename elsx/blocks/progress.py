@@ -27,6 +27,7 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
         progress = status.progress
         percent = int(100 * progress.hours_earned / progress.hours_total) if progress.hours_total else 0
         next_topic = progress.next_topic
+        urls = compat.topic_urls(course_key, [topic.id for topic in curriculum.topics])
         return {
             "dom_id": self.dom_id(),
             "learner": learner,
@@ -35,8 +36,9 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "eligibility": status,
             "percent": percent,
             "next_topic": next_topic,
-            "next_url": compat.jump_to_url(course_key, next_topic.id) if next_topic else "",
-            "topic_urls": {topic.id: compat.jump_to_url(course_key, topic.id) for topic in curriculum.topics},
+            "next_url": urls[next_topic.id] if next_topic else "",
+            "topic_urls": urls,
+            "link_target": compat.link_target(),
         }
 
     @XBlock.supports("multi_device")

@@ -225,13 +225,14 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
                                                                          self.pass_mark)]}
 
     @classmethod
-    def parse_xml(cls, node, runtime, keys, *args, **kwargs):
-        # edx-platform passes an id_generator too; long fields come from child elements (elsx.olx).
+    def parse_xml(cls, node, runtime, keys):
+        # The signature of xblock/core.py and xmodule/xml_block.py (no id_generator since XBlock 2);
+        # long fields come from child elements (elsx.olx).
         node = copy.deepcopy(node)
         values, used = olx.read_children(node)
         for child in used:
             node.remove(child)
-        block = super().parse_xml(node, runtime, keys, *args, **kwargs)
+        block = super().parse_xml(node, runtime, keys)
         for name, value in values.items():
             setattr(block, name, value)
         return block

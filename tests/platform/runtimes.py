@@ -136,3 +136,37 @@ class PlatformPublish:
         monkeypatch.setattr(WorkbenchRuntime, "publish", lambda runtime, block, event_type, data:
                             publish(runtime, block, event_type, data))
         return self
+
+
+def install_modulestore(monkeypatch, items):
+    """xmodule.modulestore.django.modulestore() with get_items(course_key, qualifiers=...) as in
+    xmodule/modulestore/split_mongo/split.py, and opaque_keys' CourseKey.from_string (edx-opaque-keys)."""
+    import sys
+    import types
+
+    class Store:
+        calls = []
+
+        def get_items(self, course_key, qualifiers=None, **kwargs):
+            self.calls.append((course_key, qualifiers))
+            category = (qualifiers or {}).get("category")
+            return [item for item in items if item.category == category]
+
+    store = Store()
+    django_module = types.ModuleType("xmodule.modulestore.django")
+    django_module.modulestore = lambda: store
+    keys = types.ModuleType("opaque_keys.edx.keys")
+    keys.CourseKey = types.SimpleNamespace(from_string=lambda value: value)
+    for name, module in (("xmodule", types.ModuleType("xmodule")),
+                         ("xmodule.modulestore", types.ModuleType("xmodule.modulestore")),
+                         ("xmodule.modulestore.django", django_module),
+                         ("opaque_keys", types.ModuleType("opaque_keys")),
+                         ("opaque_keys.edx", types.ModuleType("opaque_keys.edx")),
+                         ("opaque_keys.edx.keys", keys)):
+        monkeypatch.setitem(sys.modules, name, module)
+    return store
+
+
+def modulestore_topic(course_key, block_id, topic_id):
+    return SimpleNamespace(category="elsx_topic", topic_id=topic_id,
+                           location=f"block-v1:{course_key[len('course-v1:'):]}+type@elsx_topic+block@{block_id}")
