@@ -179,3 +179,14 @@ def retirement_signals():
 def learner_id_for_user(user):
     """The learner id elsx stores for a Django user, as learner_from_runtime derives it."""
     return str(user.id)
+
+
+def emit_tracking_event(name, data):
+    """Send an event to the platform's tracking log (eventtracking's tracker, as platform code does);
+    outside the platform, to elsx's log (ids and numbers only)."""
+    try:
+        from eventtracking import tracker  # pylint: disable=import-error
+    except ImportError:
+        log.info("elsx: event %s %s", name, data)
+        return
+    tracker.emit(name, data)

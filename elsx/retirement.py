@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from elsx import compat, storage
+from elsx import compat, events, storage
 from elsx.models import Certificate, LearnerProfile, TopicProgress
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ def retire_learner(learner_id, course_key=None):
             **dict.fromkeys(PROFILE_FIELDS, ""))
         profiles += LearnerProfile.objects.filter(**scope, retired_at__isnull=True).update(retired_at=now)
         # Superseded issues stay superseded and earlier revocations keep their reason.
+        revoking = list(Certificate.objects.filter(**scope, status=Certificate.STATUS_VALID)
+                        .values_list("number", "course_key"))
         revoked = Certificate.objects.filter(**scope, status=Certificate.STATUS_VALID).update(
             status=Certificate.STATUS_REVOKED, revoked_at=now, revoke_reason=RETIRED_REASON, revoked_by="retirement")
         # Every issue loses the name and the state training id printed on it, and its file.
@@ -56,6 +58,9 @@ def retire_learner(learner_id, course_key=None):
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
     # Files go after the commit: a rolled-back retirement must not lose them.
     result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths) + _delete_exports(courses))
+    for number, course in revoking:
+        events.emit(events.CERTIFICATE_REVOKED, certificate_number=number, learner_id=scope["learner_id"],
+                    course_key=course, by_retirement=True)
     log.info("elsx: retired learner %s in %s: %s", scope["learner_id"], course_key or "every course", result)
     return result
 

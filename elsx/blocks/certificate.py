@@ -9,7 +9,7 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
 
-from elsx import conf, eligibility, templating
+from elsx import conf, eligibility, events, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params, safe_view_data
 from elsx.certificates import api, numbers
 from elsx.curriculum import get_curriculum
@@ -106,6 +106,7 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
     def claim(self, data, learner):
         require_keys(data, CLAIM_KEYS, required=("legal_name", "agency", "role"))
         cert = api.claim(self.course_key(), learner, **{key: data.get(key, "") for key in CLAIM_KEYS})
+        events.publish(self, events.CERTIFICATE_CLAIMED, certificate_number=cert.number)
         return {"number": numbers.display(cert.number), "status": cert.status, "html": self._body(learner)}
 
     @XBlock.handler

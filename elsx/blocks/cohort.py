@@ -21,7 +21,7 @@ from xblock.fields import Scope, String
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
-from elsx import compat, conf, templating
+from elsx import compat, conf, events, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
 from elsx.cohort import certs, exports, jobs, query
 from elsx.cohort import params as grid_params
@@ -201,7 +201,9 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         else:
             raise InvalidInput(_("Unknown export {kind}. Allowed: {allowed}.").format(
                 kind=repr(kind)[:40], allowed=", ".join(exports.KINDS)), field="kind", allowed=list(exports.KINDS))
-        if count <= conf.get("INLINE_EXPORT_MAX_ROWS"):
+        mode = "inline" if count <= conf.get("INLINE_EXPORT_MAX_ROWS") else "job"
+        events.publish(self, events.EXPORT_CREATED, kind=kind, profile=job_params.get("profile"), rows=count, mode=mode)
+        if mode == "inline":
             return {"mode": "inline", "rows": count, "url": self._download_url(query_args)}
         job = jobs.start(course_key, kind, job_params, learner.id)
         return self._job_payload(job)

@@ -7,7 +7,7 @@ from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 from xblock.validation import ValidationMessage
 
-from elsx import authoring, compat, olx, progress
+from elsx import authoring, compat, events, olx, progress
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx import templating
@@ -135,9 +135,10 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             "checklist_html": templating.render("elsx/topic_checklist.html", context),
         }
 
-    def _after_write(self, newly_completed):
+    def _after_write(self, newly_completed, topic=None):
         if newly_completed:
             self.emit_completion(1.0)
+            events.publish(self, events.TOPIC_COMPLETED, topic_id=topic.id, credit_hours=topic.hours)
 
     @json_handler()
     def view_section(self, data, learner):
@@ -145,7 +146,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             raise InvalidInput(_("Send exactly one field: section."))
         topic = self.topic()
         state, newly_completed = progress.view_section(self.course_key(), learner, topic, data["section"])
-        self._after_write(newly_completed)
+        events.publish(self, events.SECTION_READ, topic_id=topic.id, section_id=data["section"])
+        self._after_write(newly_completed, topic)
         return self._partials(topic, state, learner)
 
     @json_handler()
@@ -160,7 +162,9 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             # (xmodule/services.py EventPublishingService passes it on to SCORE_PUBLISHED).
             self.runtime.publish(self, "grade", {"value": result.correct, "max_value": result.total,
                                                  "only_if_higher": True})
-        self._after_write(result.newly_completed)
+            events.publish(self, events.CHECK_SUBMITTED, topic_id=topic.id, score=result.score, attempt=result.attempts,
+                           passed=result.passed, correct=result.correct, total=result.total)
+        self._after_write(result.newly_completed, topic)
         context = self._context(topic, result.state, learner)
         context.update({"feedback": result.feedback, "last_score": result.score, "result": result})
         response = self._partials(topic, result.state, learner)
@@ -179,7 +183,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             raise InvalidInput(_("Send exactly one field: text."), field="text")
         topic = self.topic()
         state, newly_completed = progress.save_reflection(self.course_key(), learner, topic, data["text"])
-        self._after_write(newly_completed)
+        events.publish(self, events.REFLECTION_SAVED, topic_id=topic.id, length=len(data["text"].strip()))
+        self._after_write(newly_completed, topic)
         response = self._partials(topic, state, learner)
         response["saved_html"] = templating.render("elsx/topic_saved.html", self._context(topic, state, learner))
         return response

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from elsx import compat, conf, eligibility, storage
+from elsx import compat, conf, eligibility, events, storage
 from elsx.certificates import numbers, openbadges
 from elsx.curriculum import get_curriculum
 from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound, Unavailable
@@ -225,6 +225,8 @@ def _record(cert, pdf_bytes):
         raise
     log.info("elsx: issued certificate %s (course %s, learner %s, generation %s)",
              cert.number, cert.course_key, cert.learner_id, cert.generation)
+    events.emit(events.CERTIFICATE_ISSUED, certificate_number=cert.number, learner_id=cert.learner_id,
+                course_key=cert.course_key, generation=cert.generation, credit_hours=cert.credit_hours)
     return cert, True
 
 
@@ -368,6 +370,8 @@ def revoke(number, reason, by):
         cert.revoked_by = str(getattr(by, "id", by) or "")[:255]
         cert.save(update_fields=["status", "revoked_at", "revoke_reason", "revoked_by"])
     log.info("elsx: certificate %s revoked by %s", cert.number, getattr(by, "id", by))
+    events.emit(events.CERTIFICATE_REVOKED, certificate_number=cert.number, learner_id=cert.learner_id,
+                course_key=cert.course_key, by_retirement=False)
     return cert
 
 
@@ -420,6 +424,8 @@ def reissue(number, by, **corrections):
         _discard(name)
         raise
     log.info("elsx: certificate %s reissued as %s by %s", old.number, new.number, getattr(by, "id", by))
+    events.emit(events.CERTIFICATE_REISSUED, certificate_number=new.number, replaces=old.number,
+                learner_id=new.learner_id, course_key=new.course_key, generation=new.generation)
     return new
 
 
