@@ -85,6 +85,9 @@ setup(
             "edx-django-utils>=5",
         ],
         "mysql": ["mysqlclient>=2.2"],
+        # Inside openedx-platform: its requirements/edx/base.txt pins tinycss2==1.4.0 for bleach[css]
+        # (tinycss2<1.5), and WeasyPrint 67+ requires tinycss2>=1.5 (docs/platform.md).
+        "openedx": ["weasyprint>=61,<67", "tinycss2>=1.4,<1.5"],
         "dev": [
             "xblock-sdk>=0.12",
             # The workbench imports these without declaring them.
