@@ -35,6 +35,6 @@ ELSX = {**globals().get("ELSX", {}),
 """),
 ])
 
-# Install the package with its [openedx] extra, which keeps WeasyPrint below 67 beside the platform's
-# tinycss2 pin (docs/platform.md):
-#   tutor config save --append OPENEDX_EXTRA_PIP_REQUIREMENTS="elsx[openedx]==<version>"
+# Install the package itself with:
+#   tutor config save --append OPENEDX_EXTRA_PIP_REQUIREMENTS="elsx==<version>"
+# uv upgrades tinycss2 from the platform's 1.4.0 to 1.5 for WeasyPrint 68+ (docs/platform.md).
