@@ -1,5 +1,7 @@
-"""Checks for text a learner or instructor types."""
+"""Checks for text and numbers a learner or instructor sends: the one place requests are parsed."""
+import re
 import unicodedata
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -47,3 +49,41 @@ def require_keys(data, allowed, required=()):
     missing = [key for key in required if key not in data]
     if missing:
         raise InvalidInput(_("Missing field(s): {names}.").format(names=", ".join(missing)))
+
+
+# Every number in a request goes through parse_int or parse_decimal. str.isdigit() is true for "²" and
+# "٣", which int() then refuses or reads; int() of over 4,300 digits raises. ASCII only, and short.
+MAX_DIGITS = 12
+_ASCII_INT = re.compile(r"[0-9]{1,%d}" % MAX_DIGITS)
+_ASCII_DECIMAL = re.compile(r"[0-9]{1,%d}(\.[0-9]{1,%d})?" % (MAX_DIGITS, MAX_DIGITS))
+_ASCII_SPACE = " \t\r\n"
+
+
+def _number_error(label, field, low, high):
+    return InvalidInput(_("{label} must be a whole number from {low} to {high}.").format(
+        label=label, low=low, high=high), field=field, min=low, max=high)
+
+
+def parse_int(value, field, label, low, high):
+    """A JSON integer or a string of ASCII digits, within [low, high]; InvalidInput (400) otherwise."""
+    if isinstance(value, str):
+        text = value.strip(_ASCII_SPACE)
+        if not _ASCII_INT.fullmatch(text):
+            raise _number_error(label, field, low, high)
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _number_error(label, field, low, high)
+    return value
+
+
+def parse_decimal(value, field, message):
+    """A positive JSON number or ASCII decimal string ("1.5") as a finite Decimal; InvalidInput(message)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = repr(value)
+    if isinstance(value, str):
+        text = value.strip(_ASCII_SPACE)
+        if _ASCII_DECIMAL.fullmatch(text):
+            return Decimal(text)
+    raise InvalidInput(message, field=field)
