@@ -82,7 +82,7 @@ def _lines(job):
     if job.kind == "credit":
         return exports.credit_csv(job.course_key, job.params.get("profile") or "default")
     params = grid_params.parse(job.params.get("grid") or {})
-    schedule = Schedule.build(job.params.get("cohort_start") or None)
+    schedule = Schedule.build_or_unset(job.params.get("cohort_start") or None)
     return exports.roster_csv(job.course_key, params, schedule)
 
 
