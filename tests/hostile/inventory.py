@@ -4,9 +4,11 @@ Add a handler or a URL to elsx and test_inventory fails until it is listed
 here; once listed, every themed module (authorization, malformed input,
 CSRF...) covers it automatically.
 """
+from datetime import timedelta
 from importlib.metadata import entry_points
 
 from django.urls import URLPattern, URLResolver
+from django.utils import timezone
 
 from tests.cohort_helpers import cohort_xml
 
@@ -105,6 +107,7 @@ def sample_request(key, alice_number):
     """A well-formed request for each handler: (JSON body or None, query string)."""
     from elsx.curriculum import get_curriculum
     topic = get_curriculum().topic("vulnerable-populations")
+    recent_start = (timezone.localdate() - timedelta(days=30)).isoformat()  # within the allowed range
     bodies = {
         ("elsx_topic", "view_section"): {"section": topic.section_ids()[-1]},
         ("elsx_topic", "submit_check"): {"answers": {q.id: q.correct_option_id for q in topic.questions}},
@@ -123,7 +126,7 @@ def sample_request(key, alice_number):
         ("elsx_cohort", "issue_certificates"): {},
         ("elsx_cohort", "export"): {"kind": "credit", "profile": "default"},
         ("elsx_cohort", "export_status"): {"job": 1},
-        ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": "2020-01-06"}, "defaults": []},
+        ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": recent_start}, "defaults": []},
     }
     queries = {
         ("elsx_certificate", "download"): f"number={alice_number}",

@@ -183,7 +183,8 @@ BAD_QUERIES = {
     ("elsx_cohort", "download"): ["kind=evil", "kind=roster&search=%ff%fe", "job=%ED%A0%80", "kind=credit&profile=../../../etc/passwd", "job=abc", "job=-1",
                                   "job=99999999999999999999999999", "kind=roster&page=NaN",
                                   "kind=roster&search=%00", "kind=roster&page_size=1e999", "kind=roster&zz=1",
-                                  "kind=roster&search=" + "A" * 100_000],
+                                  "kind=roster&search=" + "A" * 100_000, "kind=roster&page=%C2%B2",
+                                  "job=%C2%B2", "job=%D9%A1", "kind=roster&page_size=" + "1" * 5000],
 }
 
 
@@ -256,3 +257,43 @@ CLAIM_VALUE = ANY_TEXT | JSON_VALUES | st.sampled_from(["le_executive", "psap", 
        | st.binary(max_size=200))
 def test_fuzzed_claims_never_fail_the_server(attempt, body):
     fuzz(attempt, ("elsx_certificate", "claim"), body)
+
+
+# --- numbers: one parser (elsx.validation.parse_int), ASCII digits only -------------
+
+# str.isdigit() is true for all of these but the first two; int() refuses or misreads the rest.
+HOSTILE_DIGITS = ["²", "³⁴", "١٢", "１２", "߁", "𝟏𝟐", "1²", "1" * 5000, "9" * 13, "+1", "-1", "1_0", "0x1", "1.0",
+                  "1e3", "\u00a01", "1\u200b"]
+NUMBER_FIELDS = {
+    ("elsx_topic", "studio_submit"): ("pass_mark", "week"),
+    ("elsx_cohort", "grid"): ("page", "page_size"),
+    ("elsx_cohort", "refresh"): ("page", "page_size"),
+    ("elsx_cohort", "emails"): ("page", "page_size"),
+    ("elsx_cohort", "export_status"): ("job",),
+}
+
+
+@pytest.mark.parametrize("value", HOSTILE_DIGITS, ids=lambda value: repr(value)[:12])
+@pytest.mark.parametrize("key", sorted(NUMBER_FIELDS), ids=inventory.ident)
+def test_non_ascii_and_huge_digit_strings_are_400_naming_the_field(attempt, key, value):
+    for name in NUMBER_FIELDS[key]:
+        status, payload, _headers = attempt(key, encode({name: value}))
+        assert (status, payload.get("field")) == (400, name), payload
+
+
+@pytest.mark.parametrize("value", HOSTILE_DIGITS, ids=lambda value: repr(value)[:12])
+def test_the_roster_export_refuses_hostile_digits_in_its_grid(attempt, value):
+    status, payload, _headers = attempt(("elsx_cohort", "export"), encode({"kind": "roster", "grid": {"page": value}}))
+    assert (status, payload.get("field")) == (400, "page"), payload
+
+
+@pytest.mark.parametrize("value", [v for v in HOSTILE_DIGITS if v != "1.0"], ids=lambda value: repr(value)[:12])
+def test_studio_hours_refuse_non_ascii_digits(attempt, value):
+    status, payload, _headers = attempt(("elsx_topic", "studio_submit"), encode({"hours": value}))
+    assert (status, payload.get("field")) == (400, "hours"), payload
+
+
+@pytest.mark.parametrize("value", ["2", " 2 ", 2])
+def test_plain_ascii_numbers_still_work(attempt, value):
+    status, payload, _headers = attempt(("elsx_cohort", "grid"), encode({"page": value}), expect_4xx=False)
+    assert status == 200, payload
