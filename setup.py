@@ -81,6 +81,8 @@ setup(
             "build>=1.0",
             "wheel",
             "setuptools>=68",
+            # tests/platform/test_plugin_app.py loads elsx through the LMS's real plugin framework.
+            "edx-django-utils>=5",
         ],
         "mysql": ["mysqlclient>=2.2"],
         "dev": [

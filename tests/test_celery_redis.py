@@ -144,7 +144,7 @@ def test_bulk_issuance_and_a_large_export_run_on_a_redis_worker(worker, redis_ap
     assert [cert.learner_id for cert in certs] == ["w1", "w2", "w3"]
     assert certs[0].legal_name == "Worker Learner w1 Ñandú 王"
     for cert in certs:
-        pdf = tmp_path / "media" / cert.pdf_path
+        pdf = tmp_path / "elsx-private" / cert.pdf_path
         assert pdf.read_bytes().startswith(b"%PDF-"), cert.pdf_path
     # The result backend, not the worker's log (which may not be flushed yet), says how the task ended.
     assert redis_app.AsyncResult(result.id).state == "SUCCESS"
@@ -167,7 +167,7 @@ def test_bulk_issuance_and_a_large_export_run_on_a_redis_worker(worker, redis_ap
     job = ExportJob.objects.get(pk=job_id)
     assert job.status == ExportJob.STATUS_DONE, (job.error, worker_log(worker))
     assert job.row_count == 3
-    text = (tmp_path / "media" / job.file_path).read_text(encoding="utf-8-sig")
+    text = (tmp_path / "elsx-private" / job.file_path).read_text(encoding="utf-8-sig")
     assert "Worker Learner w2 Ñandú 王" in text
     assert len(queued) == 1
     try:

@@ -47,7 +47,7 @@ class World:
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.ELSX = {"VERIFY_BASE_URL": "https://lms.example.org", "VERIFY_RATE_LIMIT": 100000}
-    return tmp_path / "media"
+    return tmp_path / "elsx-private"  # where elsx.storage keeps learner files, beside MEDIA_ROOT
 
 
 @pytest.fixture
