@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from django.utils.html import escape
 
 from elsx.curriculum import get_curriculum
 from elsx.models import LearnerProfile, TopicProgress
@@ -30,8 +31,9 @@ def test_student_view_shows_topic_without_answers(block):
     assert topic.title in html
     assert "Week 1" in html and "1.0 credit hours" in html
     for objective in topic.objectives:
-        assert objective.replace("'", "&#x27;") in html or objective in html
-    assert "Not started" in html or "In progress" in html
+        assert escape(objective) in html
+    # Rendering the topic records the visit, so a first view already reads "In progress".
+    assert "In progress" in html and "Not started" not in html
     # The correct option is not marked anywhere before the learner submits.
     for question in topic.questions:
         assert question.explanation not in html
@@ -252,7 +254,7 @@ def test_two_learners_never_see_each_others_state(block):
     html = render(other)
     assert "Learner one&#x27;s private reflection text." not in html
     assert "Learner one's private reflection text." not in html
-    assert "Not started" in html or "In progress" in html
+    assert "In progress" in html and "Not started" not in html and "Complete" not in html
     status, body = call(other, "submit_check", {"answers": wrong_answers(topic)})
     assert body["attempts"] == 1 and body["best_score"] == 0
     assert TopicProgress.objects.get(learner_id="learner-1").best_score == 100
