@@ -89,7 +89,7 @@ def test_keyboard_learner_completes_the_course_and_gets_the_certificate(context,
         assert_visible_focus(page, f"section {number}'s summary")
         page.keyboard.press("Enter")
         assert details.evaluate("(el) => el.open"), f"Enter did not open section {number}"
-        page.locator(f'[data-region="read-{section.id}"]').get_by_text("Read").wait_for()
+        page.locator(f'[data-region="read-{section.id}"]').locator(".elsx-section__read").wait_for()
     assert root.locator(".elsx-topic__status").get_by_text("In progress").is_visible()
     assert root.locator('[data-region="checklist"]').get_by_text(
         f"Read every section ({len(topic.sections)} of {len(topic.sections)} read)").is_visible()

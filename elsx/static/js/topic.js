@@ -1,12 +1,9 @@
 /* Topic block: marks sections read, submits the knowledge check, saves the reflection. */
-function ElsxTopic(runtime, element, args) {
+function ElsxTopic(runtime, element) {
   "use strict";
   var common = window.ElsxCommon;
   var root = common.domElement(element).querySelector(".elsx-topic") || common.domElement(element);
   var handlerElement = common.domElement(element);
-  var gettext = window.gettext || function (text) { return text; };
-  var readLabel = (args && args.readLabel) || gettext("Read");
-  var busy = false;
 
   function apply(body) {
     common.fill(root, "status", body.status_html);
@@ -14,31 +11,68 @@ function ElsxTopic(runtime, element, args) {
     common.announceProgress();
   }
 
-  function send(handler, data, onDone) {
-    if (busy) { return; }
-    busy = true;
-    common.clearError(root);
-    common.post(runtime, handlerElement, handler, data).then(function (reply) {
-      busy = false;
-      if (!reply.ok) { common.showError(root, reply.body.error); return; }
-      apply(reply.body);
-      if (onDone) { onDone(reply.body); }
-    }, function () {
-      busy = false;
-      common.showError(root, null);
-    });
+  /* Every action is queued and sent one at a time, in order; none is dropped. A network failure
+     or a 5xx/429 is retried with backoff (1, 2, 4, 8 s); after that the queue waits, keeping the
+     action, until the next action or the browser comes back online. A 4xx is the server's answer. */
+  var queue = [];
+  var sending = false;
+  var RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];
+  function send(handler, data, onDone, onRefused) {
+    queue.push({handler: handler, data: data, onDone: onDone, onRefused: onRefused, tries: 0});
+    pump();
   }
+  function pump() {
+    if (sending || !queue.length) { return; }
+    sending = true;
+    var job = queue[0];
+    function retry() {
+      if (job.tries >= RETRY_DELAYS_MS.length) { sending = false; common.showError(root, null); return; }
+      window.setTimeout(function () { sending = false; pump(); }, RETRY_DELAYS_MS[job.tries]);
+      job.tries += 1;
+    }
+    common.post(runtime, handlerElement, job.handler, job.data).then(function (reply) {
+      if (!reply.ok && (reply.status >= 500 || reply.status === 429)) { retry(); return; }
+      queue.shift();
+      sending = false;
+      job.tries = 0;
+      if (reply.ok) {
+        if (!queue.length) { common.clearError(root); }
+        apply(reply.body);
+        if (job.onDone) { job.onDone(reply.body); }
+      } else if (!job.onRefused || !job.onRefused(reply.body)) {
+        common.showError(root, reply.body.error);
+      }
+      pump();
+    }, retry);
+  }
+  window.addEventListener("online", function () { queue.forEach(function (job) { job.tries = 0; }); pump(); });
 
+  function setSectionState(details, state) {
+    details.setAttribute("data-state", state);
+    var mark = common.region(root, "read-" + details.getAttribute("data-section-id"));
+    if (mark) { mark.setAttribute("data-state", state); }
+  }
   Array.prototype.forEach.call(root.querySelectorAll("details.elsx-section"), function (details) {
     details.addEventListener("toggle", function () {
-      if (!details.open || details.getAttribute("data-viewed") === "true") { return; }
-      var id = details.getAttribute("data-section-id");
-      send("view_section", {section: id}, function () {
-        details.setAttribute("data-viewed", "true");
-        var mark = common.region(root, "read-" + id);
-        if (mark) { mark.innerHTML = '<span aria-hidden="true">✓</span> '; mark.appendChild(document.createTextNode(readLabel)); }
+      if (!details.open || details.getAttribute("data-state") !== "unread") { return; }
+      setSectionState(details, "reading");
+      send("view_section", {section: details.getAttribute("data-section-id")}, function () {
+        setSectionState(details, "read");
       });
     });
+  });
+
+  // The checklist's links to what is missing: open the section (which counts it) and focus it.
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-goto]");
+    if (!link) { return; }
+    var target = root.querySelector("#" + link.getAttribute("data-goto"));
+    if (!target) { return; }
+    event.preventDefault();
+    if (target.tagName === "DETAILS") { target.open = true; }
+    var focusable = target.tagName === "DETAILS" ? target.querySelector("summary") : target;
+    focusable.scrollIntoView({block: "start"});
+    focusable.focus();
   });
 
   var check = common.region(root, "check");
