@@ -118,3 +118,36 @@ def test_checklist_names_the_missing_sections_with_links(sized_page, server, top
     checklist(root).get_by_text(f"(2 of {len(topic.sections)} read)").wait_for()
     assert second.title not in " ".join(checklist(root).locator(".elsx-checklist__missing a").all_inner_texts())
     assert_accessible(page, f"section opened from the checklist ({page.viewport_name})")
+
+
+def test_unanswered_questions_are_named_and_linked_at_the_form(sized_page, server, topic):
+    page = sized_page
+    root = open_topic(page, server, topic, f"unanswered-{page.viewport_name}")
+    check = root.locator('[data-region="check"]')
+    for question in topic.questions[:3]:
+        check.locator(f'fieldset[data-question-id="{question.id}"] input[value="{question.correct_option_id}"]').check()
+    check.get_by_role("button", name="Submit answers").click()
+    error = check.locator('[data-region="check-error"]')
+    error.wait_for()
+    numbers = list(range(4, len(topic.questions) + 1))
+    spoken = ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+    assert error.locator("p").inner_text() == f"Questions {spoken} are not answered yet."
+    assert page.evaluate("() => document.activeElement.getAttribute('data-region')") == "check-error"
+    # The message sits just before the Submit button, not at the bottom of the topic.
+    assert check.locator('[data-region="check-error"] + .elsx-actions').count() == 1
+    assert root.locator('[data-region="error"]').is_hidden()
+    for number, question in enumerate(topic.questions, start=1):
+        fieldset = check.locator(f'fieldset[data-question-id="{question.id}"]')
+        if number in numbers:
+            assert fieldset.get_attribute("aria-invalid") == "true", number
+            assert error.get_attribute("id") in fieldset.get_attribute("aria-describedby").split()
+        else:
+            assert fieldset.get_attribute("aria-invalid") is None, number
+    assert error.get_by_role("link").all_inner_texts() == [f"Question {n}" for n in numbers]
+    assert_accessible(page, f"unanswered questions named at the form ({page.viewport_name})")
+
+    error.get_by_role("link", name=f"Question {numbers[1]}").click()
+    target = topic.questions[numbers[1] - 1]
+    assert page.evaluate("() => document.activeElement.name").endswith(target.id)
+    page.keyboard.press("Space")
+    assert check.locator(f'fieldset[data-question-id="{target.id}"]').get_attribute("aria-invalid") is None

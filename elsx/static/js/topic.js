@@ -70,12 +70,53 @@ function ElsxTopic(runtime, element) {
     if (!target) { return; }
     event.preventDefault();
     if (target.tagName === "DETAILS") { target.open = true; }
-    var focusable = target.tagName === "DETAILS" ? target.querySelector("summary") : target;
-    focusable.scrollIntoView({block: "start"});
-    focusable.focus();
+    var focusable = target.tagName === "DETAILS" ? target.querySelector("summary")
+      : target.tagName === "FIELDSET" ? target.querySelector("input") : target;
+    target.scrollIntoView({block: "start"});
+    focusable.focus({preventScroll: true});
   });
 
+  /* A refused form's message goes at the form, and the fields it names are marked and described by it. */
+  function markField(field, box, invalid) {
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+      return id && id !== box.id;
+    });
+    if (invalid) { ids.push(box.id); field.setAttribute("aria-invalid", "true"); } else { field.removeAttribute("aria-invalid"); }
+    if (ids.length) { field.setAttribute("aria-describedby", ids.join(" ")); } else { field.removeAttribute("aria-describedby"); }
+  }
+  function formError(box, fields, message, links) {
+    Array.prototype.forEach.call(root.querySelectorAll('[aria-describedby~="' + box.id + '"]'), function (field) {
+      markField(field, box, false);
+    });
+    box.textContent = "";
+    box.hidden = !message;
+    if (!message) { return; }
+    var text = document.createElement("p");
+    text.textContent = message;
+    box.appendChild(text);
+    if (links && links.length) {
+      var list = document.createElement("ul");
+      links.forEach(function (link) {
+        var item = document.createElement("li");
+        var anchor = document.createElement("a");
+        anchor.href = "#" + link.target;
+        anchor.setAttribute("data-goto", link.target);
+        anchor.textContent = link.label;
+        item.appendChild(anchor);
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    }
+    fields.forEach(function (field) { markField(field, box, true); });
+    box.focus();
+  }
+
   var check = common.region(root, "check");
+  var checkError = common.region(root, "check-error");
+  check.addEventListener("change", function (event) {  // an answered question is no longer marked
+    var fieldset = event.target.closest("fieldset[aria-invalid]");
+    if (fieldset) { markField(fieldset, checkError, false); }
+  });
   check.addEventListener("submit", function (event) {
     event.preventDefault();
     var answers = {};
@@ -84,25 +125,40 @@ function ElsxTopic(runtime, element) {
       if (chosen) { answers[fieldset.getAttribute("data-question-id")] = chosen.value; }
     });
     send("submit_check", {answers: answers}, function (body) {
+      formError(checkError, [], null);
       Object.keys(body.feedback_html || {}).forEach(function (qid) {
         common.fill(root, "feedback-" + qid, body.feedback_html[qid]);
       });
       var result = common.fill(root, "result", body.result_html);
       if (result) { result.focus(); }
+    }, function (body) {
+      var labels = body.unanswered_labels || {};
+      var fieldsets = (body.unanswered || []).map(function (qid) {
+        return check.querySelector('fieldset[data-question-id="' + qid + '"]');
+      }).filter(Boolean);
+      formError(checkError, fieldsets, body.error, fieldsets.map(function (fieldset) {
+        return {target: fieldset.id, label: labels[fieldset.getAttribute("data-question-id")] || fieldset.id};
+      }));
+      return true;
     });
   });
 
   var reflection = common.region(root, "reflection");
   var textarea = reflection.querySelector("textarea");
   var counter = common.region(root, "count");
+  var reflectionError = common.region(root, "reflection-error");
   function count() { if (counter) { counter.textContent = "(" + textarea.value.length + ")"; } }
   textarea.addEventListener("input", count);
   count();
   reflection.addEventListener("submit", function (event) {
     event.preventDefault();
     send("save_reflection", {text: textarea.value}, function (body) {
+      formError(reflectionError, [], null);
       var saved = common.fill(root, "saved", body.saved_html);
       if (saved) { saved.focus(); }
+    }, function (body) {
+      formError(reflectionError, [textarea], body.error);
+      return true;
     });
   });
 }
