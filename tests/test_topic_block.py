@@ -166,7 +166,7 @@ def test_oversized_payload_is_400(block):
 
 BAD_CHECKS = [
     ({"answers": {"nope": "a"}}, "Unknown question id"),
-    ({"answers": {}}, "Answer every question"),
+    ({"answers": {}}, "are not answered yet"),
     ({"answers": []}, "must be an object"),
     ({"answers": "a"}, "must be an object"),
     ({}, "exactly one field: answers"),
@@ -196,6 +196,22 @@ def test_answer_to_missing_option_or_wrong_type_is_400(block):
     status, body = call(block, "submit_check", {"answers": partial})
     assert status == 400 and topic.questions[2].id in body["unanswered"]
     assert rows() == before
+
+
+def test_unanswered_questions_are_named_by_number_for_the_form(block):
+    topic = block.topic()
+    answers = correct_answers(topic)
+    missing = topic.questions[3:6]
+    for question in missing:
+        del answers[question.id]
+    status, body = call(block, "submit_check", {"answers": answers})
+    assert status == 400
+    assert body["error"] == "Questions 4, 5 and 6 are not answered yet.", body
+    assert body["unanswered"] == [q.id for q in missing]
+    assert body["unanswered_labels"] == {q.id: f"Question {n}" for n, q in enumerate(missing, start=4)}
+    del answers[topic.questions[0].id]
+    answers.update({q.id: q.correct_option_id for q in missing})
+    assert call(block, "submit_check", {"answers": answers})[1]["error"] == "Question 1 is not answered yet."
 
 
 @pytest.mark.parametrize("text,fragment", [
