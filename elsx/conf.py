@@ -27,6 +27,8 @@ DEFAULTS = {
     "PASS_MARK_DEFAULT": 80,
     # Processes that render PDFs in elsx_issue_certificates (0: one per core).
     "CERTIFICATE_WORKERS": 0,
+    # Course keys of the MKRP module courses run in elsx: completions are counted by agency.
+    "MKRP_MODULE_COURSES": [],
 }
 
 

@@ -52,6 +52,9 @@ def retire_learner(learner_id, course_key=None):
         paths = list(Certificate.objects.filter(**scope).exclude(pdf_path="").values_list("pdf_path", flat=True))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
+        if course_key is None:  # attestations belong to an agency, not a course
+            from elsx.agency import api as agency_api  # local: agency reads progress tables
+            agency_api.retire_learner(scope["learner_id"])
     # Files go after the commit: a rolled-back retirement must not lose them.
     result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths))
     log.info("elsx: retired learner %s in %s: %s", scope["learner_id"], course_key or "every course", result)
