@@ -263,3 +263,10 @@ def test_concurrent_creation_makes_one_agency():
         t.join()
     assert not errors
     assert Agency.objects.count() == 1 and AgencyLearner.objects.count() == 8
+
+
+def test_an_agency_has_one_executive(executive):
+    api.link_learner(COURSE, "chief-2", "Riverside County Sheriff", "law_enforcement", "CA", True)
+    assert api.is_executive(COURSE, "chief-1") and not api.is_executive(COURSE, "chief-2")
+    with pytest.raises(NotAllowed):
+        api.attest(COURSE, "chief-2", "executive", EXEC, now=NOW)

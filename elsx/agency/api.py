@@ -80,10 +80,20 @@ def suggest(name, state="", limit=5):
 def link_learner(course_key, learner_id, agency_name, kind, state="", is_executive=False):
     """Record which agency a learner leads or works for; the latest claim wins."""
     agency = find_or_create(agency_name, kind, state)
-    AgencyLearner.objects.update_or_create(
-        course_key=str(course_key), learner_id=str(learner_id),
-        defaults={"agency": agency, "is_executive": bool(is_executive)})
+    course_key, learner_id = str(course_key), str(learner_id)
+    with transaction.atomic():
+        Agency.objects.select_for_update().get(pk=agency.pk)  # one executive per agency, even under races
+        taken = bool(is_executive) and AgencyLearner.objects.filter(agency=agency, is_executive=True).exclude(
+            course_key=course_key, learner_id=learner_id).exists()
+        AgencyLearner.objects.update_or_create(
+            course_key=course_key, learner_id=learner_id,
+            defaults={"agency": agency, "is_executive": bool(is_executive) and not taken})
     return agency
+
+
+def is_executive(course_key, learner_id):
+    return AgencyLearner.objects.filter(course_key=str(course_key), learner_id=str(learner_id),
+                                        is_executive=True).exists()
 
 
 def agency_of(course_key, learner_id):
