@@ -270,3 +270,12 @@ def test_an_agency_has_one_executive(executive):
     assert api.is_executive(COURSE, "chief-1") and not api.is_executive(COURSE, "chief-2")
     with pytest.raises(NotAllowed):
         api.attest(COURSE, "chief-2", "executive", EXEC, now=NOW)
+
+
+def test_demo_seed_covers_every_readiness_state_and_is_idempotent(db):
+    from elsx.agency.seed import seed_agencies
+    assert seed_agencies(COURSE) == 5
+    assert seed_agencies(COURSE) == 0
+    states = {row.state for row in api.dashboard()}
+    assert states == set(api.STATES)
+    assert len(api.renewals_due()) == 1

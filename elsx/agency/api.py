@@ -222,6 +222,8 @@ def attest(course_key, learner_id, criterion, evidence, now=None):
 def review(agency_id, criterion, version, accept, comment, staff_id, now=None):
     """Staff accept or return one attestation, naming the version they read."""
     now = now or timezone.now()
+    if not isinstance(criterion, str) or criterion not in criteria.ORDER:
+        raise InvalidInput(_("Unknown criterion."), field="criterion")
     comment = clean_text(comment, "comment", _("Comment"), 0, COMMENT_MAX, multiline=True, required=not accept)
     with transaction.atomic():
         try:
