@@ -21,19 +21,15 @@ from elsx.agency.models import KIND_CHOICES
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
 from elsx.cohort.exports import encode
 from elsx.errors import ElsxError, InvalidInput, NotAllowed
-from elsx.validation import clean_text, require_keys
+from elsx.validation import clean_text, parse_int, require_keys
 
 log = logging.getLogger(__name__)
 ID_MAX_DIGITS = 9
 
 
 def parse_id(value, field="agency"):
-    """An agency id from a request: a JSON integer or ASCII digits, nothing else."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10 ** ID_MAX_DIGITS:
-        return value
-    if isinstance(value, str) and 0 < len(value) <= ID_MAX_DIGITS and value.isascii() and value.isdigit():
-        return int(value)
-    raise InvalidInput(_("Give the agency's number."), field=field)
+    """An agency (or version) number from a request, through the one request-number parser."""
+    return parse_int(value, field, _("Agency number"), 1, 10 ** ID_MAX_DIGITS - 1)
 
 
 @XBlock.wants("user")
