@@ -155,8 +155,10 @@ def test_bulk_issuance_and_a_large_export_run_on_a_redis_worker(worker, redis_ap
     from tests.conftest import call
     from elsx.cohort.tasks import run_export_task
     queued = []
-    delay = run_export_task.delay
-    monkeypatch.setattr(run_export_task, "delay", lambda *args: queued.append(delay(*args)) or queued[-1])
+    # Patch the task object itself: monkeypatch can't restore an attribute through Celery's lazy proxy.
+    task = getattr(run_export_task, "_get_current_object", lambda: run_export_task)()
+    delay = task.delay
+    monkeypatch.setattr(task, "delay", lambda *args: queued.append(delay(*args)) or queued[-1])
     with django_capture_on_commit_callbacks(execute=True):
         status, body = call(block, "export", {"kind": "credit"})
     assert status == 200 and body["status"] == "running", body

@@ -43,6 +43,9 @@ HANDLERS = {
     ("elsx_cohort", "export_status"): STAFF_ONLY,
     ("elsx_cohort", "download"): STAFF_ONLY,
     ("elsx_cohort", "submit_studio_edits"): AUTHORING,
+    ("elsx_topic", "learner_state"): LEARNER,
+    ("elsx_progress", "learner_state"): LEARNER,
+    ("elsx_certificate", "learner_state"): LEARNER,
     ("elsx_readiness", "link"): LEARNER,
     ("elsx_readiness", "suggest"): LEARNER,
     ("elsx_readiness", "attest"): LEARNER,
@@ -57,6 +60,10 @@ HANDLERS = {
 # Handlers that answer GET with a file (plain XBlock.handler); every other one is a JSON POST handler.
 DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download"), ("elsx_readiness", "summary"),
              ("elsx_readiness", "export")}
+# JSON handlers that answer GET (the learner's own state, for the mobile apps); swept like downloads.
+GET_JSON = {("elsx_topic", "learner_state"), ("elsx_progress", "learner_state"),
+            ("elsx_certificate", "learner_state")}
+DOWNLOADS = DOWNLOADS | GET_JSON
 
 # URL name (namespace elsx) -> policy. All are read-only; none may accept a POST.
 VIEWS = {
@@ -153,6 +160,9 @@ def sample_request(key, alice_number):
         ("elsx_certificate", "download"): f"number={alice_number}",
         ("elsx_cohort", "download"): "kind=credit",
         ("elsx_readiness", "summary"): "",
+        ("elsx_topic", "learner_state"): "",
+        ("elsx_progress", "learner_state"): "",
+        ("elsx_certificate", "learner_state"): "",
         ("elsx_readiness", "export"): "",
     }
     if key in DOWNLOADS:

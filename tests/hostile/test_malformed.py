@@ -197,6 +197,7 @@ BAD_QUERIES = {
     ("elsx_readiness", "summary"): ["agency=%00", "agency=%ED%A0%80", "agency=%C2%B2", "agency=" + "9" * 5000,
                                     "agency=-1", "zz=1"],
     ("elsx_readiness", "export"): ["zz=1", "state=%ED%A0%80"],
+    **{key: ["zz=1", "learner_id=bob", "x=%ED%A0%80"] for key in inventory.GET_JSON},
 }
 
 
