@@ -164,7 +164,13 @@ def can_author(block, learner):
             from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-error
         except ImportError:
             return learner.is_staff
-        user = get_user_model().objects.filter(pk=learner.id).first() if learner.id.isdigit() else None
+        from elsx.errors import InvalidInput  # pylint: disable=import-outside-toplevel
+        from elsx.validation import parse_int  # pylint: disable=import-outside-toplevel
+        try:
+            user_id = parse_int(learner.id, "user", "user", 1, 10 ** 12 - 1)
+        except InvalidInput:  # an anonymous or non-numeric runtime id
+            return False
+        user = get_user_model().objects.filter(pk=user_id).first()
         return bool(user) and has_studio_write_access(user, CourseKey.from_string(course_key_for(block)))
     return learner.is_staff
 

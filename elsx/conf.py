@@ -32,6 +32,8 @@ DEFAULTS = {
     "STORAGE": None,
     # Finished background exports (names, emails) are deleted after this many hours.
     "EXPORT_RETENTION_HOURS": 24,
+    # Course keys of the MKRP module courses run in elsx: completions are counted by agency.
+    "MKRP_MODULE_COURSES": [],
 }
 
 

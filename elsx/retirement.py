@@ -56,6 +56,9 @@ def retire_learner(learner_id, course_key=None):
                    list(LearnerProfile.objects.filter(**scope).values_list("course_key", flat=True)))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
+        if course_key is None:  # attestations belong to an agency, not a course
+            from elsx.agency import api as agency_api  # local: agency reads progress tables
+            agency_api.retire_learner(scope["learner_id"])
     # Files go after the commit: a rolled-back retirement must not lose them.
     result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths) + _delete_exports(courses))
     for number, course in revoking:

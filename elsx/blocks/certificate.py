@@ -9,7 +9,7 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
 
-from elsx import conf, eligibility, events, templating
+from elsx import compat, conf, eligibility, events, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params, safe_view_data
 from elsx.certificates import api, numbers
 from elsx.curriculum import get_curriculum
@@ -44,6 +44,7 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
                 profile = ensure_profile(course_key, learner)
         return {
             "dom_id": self.dom_id(),
+            "link_target": compat.link_target(),
             "learner": learner,
             "cert": cert,
             "number": numbers.display(cert.number) if cert else "",

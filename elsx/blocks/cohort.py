@@ -50,11 +50,9 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
     # --- helpers -----------------------------------------------------------
 
     def schedule(self, now=None):
-        try:
-            return Schedule.build(self.cohort_start, now=now)
-        except InvalidInput:
+        if not self._start_is_valid():
             log.warning("elsx: cohort block %s has an invalid start date; schedule off", self.scope_ids.usage_id)
-            return Schedule.build(None, now=now)
+        return Schedule.build_or_unset(self.cohort_start, now=now)
 
     def _start_is_valid(self):
         try:

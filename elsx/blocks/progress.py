@@ -23,11 +23,12 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
         learner = self.current_learner()
         course_key = self.course_key()
         curriculum = get_curriculum()
-        status = eligibility.check(course_key, learner.id if not learner.is_anonymous else "", curriculum)
+        urls = compat.topic_urls(course_key, [topic.id for topic in curriculum.topics])
+        status = eligibility.check(course_key, learner.id if not learner.is_anonymous else "", curriculum,
+                                   topic_urls=urls)
         progress = status.progress
         percent = int(100 * progress.hours_earned / progress.hours_total) if progress.hours_total else 0
         next_topic = progress.next_topic
-        urls = compat.topic_urls(course_key, [topic.id for topic in curriculum.topics])
         return {
             "dom_id": self.dom_id(),
             "learner": learner,

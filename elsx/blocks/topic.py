@@ -89,8 +89,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         else:
             state = progress.record_visit(self.course_key(), learner, topic)
         return self.fragment("elsx/topic.html", self._context(topic, state, learner),
-                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"),
-                             js_args={"readLabel": str(_("Read"))})  # translated here, shown by topic.js
+                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"))
 
     @safe_view_data
     def student_view_data(self, context=None):

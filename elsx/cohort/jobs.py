@@ -24,9 +24,11 @@ from elsx.cohort import params as grid_params
 from elsx.cohort.schedule import Schedule
 from elsx.errors import Conflict, InvalidInput, NotFound
 from elsx.models import ExportJob
+from elsx.validation import parse_int
 
 log = logging.getLogger(__name__)
 STORAGE_DIR = storage.EXPORTS
+MAX_JOB_ID = 10 ** 12 - 1  # far past any real id; the parser allows 12 digits
 
 
 def running_key(course_key, kind):
@@ -79,7 +81,7 @@ def _lines(job):
     if job.kind == "credit":
         return exports.credit_csv(job.course_key, job.params.get("profile") or "default")
     params = grid_params.parse(job.params.get("grid") or {})
-    schedule = Schedule.build(job.params.get("cohort_start") or None)
+    schedule = Schedule.build_or_unset(job.params.get("cohort_start") or None)
     return exports.roster_csv(job.course_key, params, schedule)
 
 
@@ -110,10 +112,7 @@ def run(job_id):
 
 def get(course_key, job_id):
     """A job of this course, or NotFound."""
-    if isinstance(job_id, str) and job_id.isdigit():
-        job_id = int(job_id)
-    if isinstance(job_id, bool) or not isinstance(job_id, int):
-        raise NotFound(_("No such export."))
+    job_id = parse_int(job_id, "job", "job", 1, MAX_JOB_ID)
     job = ExportJob.objects.filter(course_key=course_key, pk=job_id, kind__in=exports.KINDS).first()
     if job is None:
         raise NotFound(_("No such export."))
