@@ -1,7 +1,7 @@
 """Drive a learner through a topic with the public progress API, the way the topic block's handlers do."""
 from elsx import conf, progress
 
-REFLECTION = "We will review our intake policy with the multidisciplinary team."
+REFLECTION = "We will change our intake protocol."
 
 
 def correct_answers(topic):
