@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from elsx import compat
+from elsx.audit import api as audit
 from elsx.models import Certificate, LearnerProfile, TopicProgress
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def retire_learner(learner_id, course_key=None):
         paths = list(Certificate.objects.filter(**scope).exclude(pdf_path="").values_list("pdf_path", flat=True))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
+        audit.forget_learner(scope["learner_id"], course_key)
     # Files go after the commit: a rolled-back retirement must not lose them.
     result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths))
     log.info("elsx: retired learner %s in %s: %s", scope["learner_id"], course_key or "every course", result)

@@ -19,6 +19,7 @@ REQUIRED = {
     ("elsx_certificate", "claim"): {"legal_name", "agency", "role"},
     ("elsx_certificate", "revoke"): {"number", "reason"},
     ("elsx_certificate", "reissue"): {"number", "legal_name"},  # number, and at least one correction
+    ("elsx_certificate", "reinstate"): {"number", "reason"},
     ("elsx_cohort", "learner"): {"learner_id"},
     ("elsx_cohort", "export"): {"kind"},
     ("elsx_cohort", "export_status"): {"job"},

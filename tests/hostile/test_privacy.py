@@ -47,7 +47,7 @@ def test_a_full_learner_run_and_a_staff_run_log_nothing_personal(make_block, med
     number = Certificate.objects.get(learner_id=LEARNER).number
     for path in (f"/elsx/verify/{payload['number']}", f"/elsx/verify/{payload['number']}.json"):
         assert client.get(path).status_code == 200
-    # The staff: dashboard, search, drill-down, email list, both exports, revoke, reissue, bulk issue.
+    # The staff: dashboard, search, drill-down, email list, both exports, revoke, reinstate, reissue, bulk issue.
     staff = make_block(cohort_xml(), STAFF)
     render(staff)
     assert json_call(staff, "grid", {"search": "Perpetua"})[1]["total"] == 1
@@ -58,7 +58,10 @@ def test_a_full_learner_run_and_a_staff_run_log_nothing_personal(make_block, med
         assert raw_call(staff, "download", method="GET", query=f"kind={kind}")[0] == 200
     staff_cert = make_block("<elsx_certificate/>", STAFF)
     assert json_call(staff_cert, "revoke", {"number": number, "reason": f"Wrong agency: {AGENCY}"})[0] == 200
-    assert json_call(staff_cert, "reissue", {"number": number, "legal_name": LEGAL + " Jr."})[0] == 200
+    status, reinstated, raw, _headers = json_call(staff_cert, "reinstate", {"number": number,
+                                                                           "reason": f"{LEGAL} by mistake"})
+    assert status == 200, raw[:300]
+    assert json_call(staff_cert, "reissue", {"number": reinstated["number"], "legal_name": LEGAL + " Jr."})[0] == 200
     assert json_call(staff, "issue_certificates", {})[0] == 200
 
     logged = [record for record in caplog.records if record.levelno >= logging.INFO]
