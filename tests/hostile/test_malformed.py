@@ -185,7 +185,9 @@ BAD_QUERIES = {
                                   "job=99999999999999999999999999", "kind=roster&page=NaN",
                                   "kind=roster&search=%00", "kind=roster&page_size=1e999", "kind=roster&zz=1",
                                   "kind=roster&search=" + "A" * 100_000, "kind=roster&page=%C2%B2",
-                                  "job=%C2%B2", "job=%D9%A1", "kind=roster&page_size=" + "1" * 5000],
+                                  "job=%C2%B2", "job=%D9%A1", "kind=roster&page_size=" + "1" * 5000,
+                                  "", "token=", "token=%00", "token=%ED%A0%80", "token=" + "A" * 43,
+                                  "token=" + "A" * 100_000, "token[]=x", "token=x&kind=roster"],
 }
 
 

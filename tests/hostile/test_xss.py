@@ -8,7 +8,7 @@ import pytest
 
 from elsx.certificates import numbers, render as pdf_render
 from elsx.models import Certificate, LearnerProfile
-from tests.cohort_helpers import cohort_xml
+from tests.cohort_helpers import cohort_xml, token_of
 from tests.conftest import render
 from tests.hostile.conftest import COURSE, STAFF, finish_course, json_call, raw_call
 
@@ -165,7 +165,9 @@ def test_every_csv_neutralises_formulas(make_block, hostile, kind):
                 claimed_at=LearnerProfile.objects.get(learner_id=HOSTILE).last_activity_at)
             api.issue(COURSE, f"formula-{index}")
     staff = make_block(cohort_xml(), STAFF)
-    status, _payload, body, headers = raw_call(staff, "download", method="GET", query=f"kind={kind}")
+    exported = json_call(staff, "export", {"kind": kind})[1]
+    status, _payload, body, headers = raw_call(staff, "download", method="GET",
+                                               query=f"token={token_of(exported['url'])}")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     cells = csv_cells(body)
     dangerous = [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
