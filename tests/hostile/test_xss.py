@@ -173,3 +173,35 @@ def test_every_csv_neutralises_formulas(make_block, hostile, kind):
     dangerous = [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert dangerous == []
     assert "'" + FORMULA_NAME in cells  # neutralised, not dropped
+
+
+# --- formula neutralisation: the first visible character, after NFKC ---------------
+
+NEUTRALISED = {
+    "full-width =": "\uff1d1+1", "full-width +": "\uff0b1", "full-width -": "\uff0d1", "full-width @": "\uff20SUM(A1)",
+    "small =": "\ufe661+1", "ZWSP then =": "\u200b=1+1", "BOM then =": "\ufeff=1+1",
+    "Mongolian vowel separator then =": "\u180e=1+1", "space then =": " =1+1", "NBSP then =": "\u00a0=1+1",
+    "ideographic space then =": "\u3000=1+1", "spaces and ZWJ then @": "  \u200d@SUM(A1)", "LF then =": "\n=1",
+    "tab": "\tcmd", "CR": "\rcmd", "plain =": "=1+1", "Hangul filler then =": "\u3164=1",
+}
+KEPT = ["Smith-Jones", "O'Brien", "alicia@example.org", "Ａｌｉｃｅ", "\u200bAlice", " Alice", "", "11.0",
+        "Policía Municipal", "王小明"]
+
+
+@pytest.mark.parametrize("name", list(NEUTRALISED))
+def test_formula_starts_hidden_behind_invisibles_or_full_width_are_neutralised(name):
+    from elsx.cohort.exports import neutralise
+    value = NEUTRALISED[name]
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", KEPT)
+def test_ordinary_text_is_left_as_it_is(value):
+    from elsx.cohort.exports import neutralise
+    assert neutralise(value) == value
+
+
+def test_the_header_row_is_neutralised_too():
+    from elsx.cohort.exports import csv_lines
+    lines = list(csv_lines(["=Name", "\uff20Email"], [["a", "b"]]))
+    assert lines[0].lstrip("\ufeff").startswith("'=Name,'\uff20Email")
