@@ -11,7 +11,8 @@ from elsx import authoring, compat, olx, progress
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
 from elsx.blocks.base import ElsxBlockMixin, json_handler
 from elsx import templating
-from elsx.errors import InvalidInput, NotAllowed, NotFound
+from elsx.errors import NotAllowed, NotFound
+from elsx.validation import require_keys
 
 
 @XBlock.wants("user")
@@ -120,8 +121,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler()
     def view_section(self, data, learner):
-        if set(data) != {"section"}:
-            raise InvalidInput(_("Send exactly one field: section."))
+        require_keys(data, ("section",), required=("section",))  # names an unknown key
         topic = self.topic()
         state, newly_completed = progress.view_section(self.course_key(), learner, topic, data["section"])
         self._after_write(newly_completed)
@@ -129,8 +129,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler()
     def submit_check(self, data, learner):
-        if set(data) != {"answers"}:
-            raise InvalidInput(_("Send exactly one field: answers."), field="answers")
+        require_keys(data, ("answers",), required=("answers",))  # names an unknown key
         topic = self.topic()
         result = progress.submit_check(self.course_key(), learner, topic, data["answers"],
                                        self.effective_pass_mark())
@@ -151,8 +150,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler()
     def save_reflection(self, data, learner):
-        if set(data) != {"text"}:
-            raise InvalidInput(_("Send exactly one field: text."), field="text")
+        require_keys(data, ("text",), required=("text",))  # names an unknown key
         topic = self.topic()
         state, newly_completed = progress.save_reflection(self.course_key(), learner, topic, data["text"])
         self._after_write(newly_completed)

@@ -97,8 +97,8 @@ def test_bodies_that_are_not_a_json_object_are_400(attempt, key, body):
 
 @pytest.mark.parametrize("key", JSON_HANDLERS, ids=inventory.ident)
 def test_an_extra_key_is_400_naming_it(attempt, world, key):
-    _status, payload, _headers = attempt(key, encode(dict(sample(key, world), zz_extra="1")))
-    assert "zz_extra" in payload["error"] or payload.get("field") == "zz_extra" or "field" in payload["error"]
+    status, payload, _headers = attempt(key, encode(dict(sample(key, world), zz_extra="1")))
+    assert status == 400 and "zz_extra" in payload["error"], payload
 
 
 @pytest.mark.parametrize("key", sorted(REQUIRED), ids=inventory.ident)
