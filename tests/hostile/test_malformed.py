@@ -300,3 +300,57 @@ def test_studio_hours_refuse_non_ascii_digits(attempt, value):
 def test_plain_ascii_numbers_still_work(attempt, value):
     status, payload, _headers = attempt(("elsx_cohort", "grid"), encode({"page": value}), expect_4xx=False)
     assert status == 200, payload
+
+
+# --- Hypothesis: every handler, hostile Unicode and huge digit strings ---------------
+
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+HOSTILE_CHAR = (st.characters(categories=["Cf", "Zl", "Zp", "Co", "Cn"]) | st.sampled_from(BIDI)
+                | st.characters(categories=["Nd", "No"]).filter(lambda char: not char.isascii()))
+HOSTILE_TEXT = (
+    st.text(HOSTILE_CHAR, min_size=1, max_size=8)
+    | st.builds(lambda a, b, c: a + b + c, st.text(st.characters(categories=["L"]), max_size=6),
+                st.text(HOSTILE_CHAR, min_size=1, max_size=3), st.text(st.characters(categories=["L"]), max_size=6))
+    | st.integers(13, 6000).map(lambda length: "9" * length)  # past the parser's 12 and int()'s 4,300
+    | st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=6)
+    | st.sampled_from(["\u00b2", "9" * 4301, "1" * 13, "\u202eGNIRTS", "\u200b", "\u200d\u200d", "\ufeff=1"])
+)
+SWEEP = settings(max_examples=12, deadline=None, database=None,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def mutations(key, world):
+    """(field path) choices for key: each field of its sample body (one level deep), or a new key."""
+    body = sample(key, world)
+    paths = [(name, inner) for name, _body, inner in typed_fields(key, world)] if body else []
+    return body or {}, paths + [("page", None), ("page_size", None), ("week", None), ("pass_mark", None)]
+
+
+@pytest.mark.parametrize("key", JSON_HANDLERS, ids=inventory.ident)
+def test_hostile_unicode_and_digits_anywhere_never_fail_the_server(attempt, world, key):
+    body, paths = mutations(key, world)
+
+    @SWEEP
+    @given(path=st.sampled_from(paths), value=HOSTILE_TEXT)
+    def sweep(path, value):
+        name, inner = path
+        fuzz(attempt, key, replaced(body, name, inner, value))
+    sweep()
+
+
+@pytest.mark.parametrize("key", sorted(DOWNLOADS), ids=inventory.ident)
+def test_hostile_query_values_never_fail_the_downloads(make_block, world, media, key):
+    from urllib.parse import quote
+    user = STAFF if inventory.HANDLERS[key] == STAFF_ONLY else MALLORY
+    block = make_block(inventory.BLOCK_XML[key[0]], user)
+    name = "number" if key[0] == "elsx_certificate" else "token"
+
+    @SWEEP
+    @given(value=HOSTILE_TEXT)
+    def sweep(value):
+        before = snapshot()
+        status, payload, raw, _headers = raw_call(block, key[1], method="GET",
+                                                  query=f"{name}={quote(value[:20_000], safe='')}")
+        assert 400 <= status < 500, (status, raw[:200])
+        assert payload["error"].strip() and snapshot() == before
+    sweep()
