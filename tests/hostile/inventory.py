@@ -19,6 +19,7 @@ BLOCK_XML = {
     "elsx_progress": "<elsx_progress/>",
     "elsx_certificate": "<elsx_certificate/>",
     "elsx_cohort": cohort_xml(),
+    "elsx_readiness": "<elsx_readiness/>",
 }
 
 # (block type, handler) -> policy. "GET" marks a plain XBlock.handler download.
@@ -43,10 +44,27 @@ HANDLERS = {
     ("elsx_cohort", "export_status"): STAFF_ONLY,
     ("elsx_cohort", "download"): STAFF_ONLY,
     ("elsx_cohort", "submit_studio_edits"): AUTHORING,
+    ("elsx_topic", "learner_state"): LEARNER,
+    ("elsx_progress", "learner_state"): LEARNER,
+    ("elsx_certificate", "learner_state"): LEARNER,
+    ("elsx_readiness", "link"): LEARNER,
+    ("elsx_readiness", "suggest"): LEARNER,
+    ("elsx_readiness", "attest"): LEARNER,
+    ("elsx_readiness", "summary"): LEARNER,
+    ("elsx_readiness", "agencies"): STAFF_ONLY,
+    ("elsx_readiness", "review"): STAFF_ONLY,
+    ("elsx_readiness", "merge"): STAFF_ONLY,
+    ("elsx_readiness", "membership"): STAFF_ONLY,
+    ("elsx_readiness", "export"): STAFF_ONLY,
 }
 
 # Handlers that answer GET with a file (plain XBlock.handler); every other one is a JSON POST handler.
-DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download")}
+DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download"), ("elsx_readiness", "summary"),
+             ("elsx_readiness", "export")}
+# JSON handlers that answer GET (the learner's own state, for the mobile apps); swept like downloads.
+GET_JSON = {("elsx_topic", "learner_state"), ("elsx_progress", "learner_state"),
+            ("elsx_certificate", "learner_state")}
+DOWNLOADS = DOWNLOADS | GET_JSON
 
 # URL name (namespace elsx) -> policy. All are read-only; none may accept a POST.
 VIEWS = {
@@ -129,12 +147,30 @@ def sample_request(key, alice_number):
         ("elsx_cohort", "export"): {"kind": "credit", "profile": "default"},
         ("elsx_cohort", "export_status"): {"job": 1},
         ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": recent_start}, "defaults": []},
+        ("elsx_readiness", "link"): {"agency": "Claimed Agency Police Department", "kind": "law_enforcement",
+                                     "state": "CA", "executive": True},
+        ("elsx_readiness", "suggest"): {"agency": "Claimed Agency", "state": "CA"},
+        ("elsx_readiness", "attest"): {"criterion": "executive",
+                                       "evidence": {"training": "ceomec", "completed_on": "2025-01-06"}},
+        ("elsx_readiness", "agencies"): {"state": "CA"},
+        ("elsx_readiness", "review"): {"agency": 1, "criterion": "executive", "version": 1, "accept": False,
+                                       "comment": "Returned by whoever is calling"},
+        ("elsx_readiness", "merge"): {"keep": 1, "drop": 2},
+        ("elsx_readiness", "membership"): {"agency": 1, "member_since": "2024-01-06"},
     }
     if key == ("elsx_cohort", "download"):
         # A download link made for staff (the export handler's answer); nobody else may use it.
         from elsx.cohort import links
         token = links.create("course-v1:ELSX+EXEC101+demo", "instructor", "credit", {"profile": "default"})
         return None, f"token={token}"
-    if key == ("elsx_certificate", "download"):
-        return None, f"number={alice_number}"
+    queries = {
+        ("elsx_certificate", "download"): f"number={alice_number}",
+        ("elsx_readiness", "summary"): "",
+        ("elsx_topic", "learner_state"): "",
+        ("elsx_progress", "learner_state"): "",
+        ("elsx_certificate", "learner_state"): "",
+        ("elsx_readiness", "export"): "",
+    }
+    if key in DOWNLOADS:
+        return None, queries[key]
     return bodies[key], ""

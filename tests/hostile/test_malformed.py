@@ -24,6 +24,12 @@ REQUIRED = {
     ("elsx_cohort", "export"): {"kind"},
     ("elsx_cohort", "export_status"): {"job"},
     ("elsx_cohort", "submit_studio_edits"): {"values"},
+    ("elsx_readiness", "link"): {"agency", "kind"},
+    ("elsx_readiness", "suggest"): {"agency"},
+    ("elsx_readiness", "attest"): {"criterion", "evidence"},
+    ("elsx_readiness", "review"): {"agency", "criterion", "version", "accept"},
+    ("elsx_readiness", "merge"): {"keep", "drop"},
+    ("elsx_readiness", "membership"): {"agency", "member_since"},
 }
 # Fields that take a number, for NaN and infinities.
 NUMERIC = {
@@ -32,6 +38,8 @@ NUMERIC = {
     ("elsx_cohort", "refresh"): ("page", "page_size"),
     ("elsx_cohort", "emails"): ("page",),
     ("elsx_cohort", "export_status"): ("job",),
+    ("elsx_readiness", "review"): ("agency", "version"),
+    ("elsx_readiness", "merge"): ("keep", "drop"),
 }
 WRONG_TYPES = [12345, 1.5, True, [], ["x"], {}, {"a": "b"}]
 BAD_STRINGS = {"nul": "ab\x00cd", "lone-high-surrogate": "x\ud800y", "lone-low-surrogate": "\udfff",
@@ -160,7 +168,8 @@ def test_huge_strings_nul_bytes_and_lone_surrogates_are_4xx(attempt, world, key,
     # A key made of the bad string is an unknown key.
     if bad != "1MB":
         attempt(key, encode(dict(sample(key, world), **{BAD_STRINGS[bad][:100]: "x"})))
-    assert tried or key in {("elsx_cohort", "submit_studio_edits"), ("elsx_cohort", "export_status")}
+    assert tried or key in {("elsx_cohort", "submit_studio_edits"), ("elsx_cohort", "export_status"),
+                            ("elsx_readiness", "merge")}
 
 
 @pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e999", b"-1e999", b"1" * 5000])
@@ -188,6 +197,10 @@ BAD_QUERIES = {
                                   "job=%C2%B2", "job=%D9%A1", "kind=roster&page_size=" + "1" * 5000,
                                   "", "token=", "token=%00", "token=%ED%A0%80", "token=" + "A" * 43,
                                   "token=" + "A" * 100_000, "token[]=x", "token=x&kind=roster"],
+    ("elsx_readiness", "summary"): ["agency=%00", "agency=%ED%A0%80", "agency=%C2%B2", "agency=" + "9" * 5000,
+                                    "agency=-1", "zz=1"],
+    ("elsx_readiness", "export"): ["zz=1", "state=%ED%A0%80"],
+    **{key: ["zz=1", "learner_id=bob", "x=%ED%A0%80"] for key in inventory.GET_JSON},
 }
 
 
