@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from elsx import compat, events, storage
+from elsx.audit import api as audit
 from elsx.models import Certificate, LearnerProfile, TopicProgress
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def retire_learner(learner_id, course_key=None):
                    list(LearnerProfile.objects.filter(**scope).values_list("course_key", flat=True)))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
+        audit.forget_learner(scope["learner_id"], course_key)
         if course_key is None:  # attestations belong to an agency, not a course
             from elsx.agency import api as agency_api  # local: agency reads progress tables
             agency_api.retire_learner(scope["learner_id"])

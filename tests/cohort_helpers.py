@@ -122,3 +122,31 @@ def get(block, handler, args=None):
     request = Request.blank("/" + ("?" + urlencode(args) if args else ""), method="GET")
     response = block.runtime.handle(block, handler, request)
     return response.status_code, response.headers, response.body
+
+
+def token_of(url):
+    """The token of a download URL (the only thing a download URL carries)."""
+    from urllib.parse import parse_qs, urlsplit
+    query = parse_qs(urlsplit(url).query)
+    assert set(query) <= {"token", "student"}, url  # no filter in the URL
+    return query["token"][0]
+
+
+def download(block, args, extra=None):
+    """Export as the dashboard does, then GET its download URL: (status, headers, body bytes).
+
+    args are the old-style query: {"kind": ..., "profile": ...}, the roster's grid filters, or {"job": id}.
+    A refusal by the export handler comes back as its status and JSON body.
+    """
+    import json
+    from tests.conftest import call
+    args = dict(args)
+    if "job" in args:
+        status, body = call(block, "export_status", {"job": args.pop("job")})
+    else:
+        kind = args.pop("kind", "roster")
+        request = {"kind": kind, "grid": args} if kind == "roster" else dict(args, kind=kind)
+        status, body = call(block, "export", request)
+    if status != 200 or "url" not in body:
+        return (status if status != 200 else 404), {}, json.dumps(body).encode("utf-8")
+    return get(block, "download", dict({"token": token_of(body["url"])}, **(extra or {})))

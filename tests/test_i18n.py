@@ -134,7 +134,7 @@ def test_handler_errors_and_handler_html_in_spanish(course):
     block = topics[0]
     with translation.override(SPANISH):
         status, body = call(block, "submit_check", {"wrong": 1})
-        assert status == 400 and body["error"] == "Envíe exactamente un campo: answers."
+        assert status == 400 and body["error"] == "Campos desconocidos: wrong. Campos permitidos: answers."
         section = block.topic().sections[0].id
         status, body = call(block, "view_section", {"section": section})
     assert status == 200

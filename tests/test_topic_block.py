@@ -169,8 +169,8 @@ BAD_CHECKS = [
     ({"answers": {}}, "are not answered yet"),
     ({"answers": []}, "must be an object"),
     ({"answers": "a"}, "must be an object"),
-    ({}, "exactly one field: answers"),
-    ({"answers": {}, "score": 100}, "exactly one field: answers"),
+    ({}, "Missing field(s): answers"),
+    ({"answers": {}, "score": 100}, "Unknown field(s): score"),
 ]
 
 

@@ -11,7 +11,7 @@ from elsx import authoring, compat, events, olx, progress
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx import templating
-from elsx.errors import InvalidInput, NotAllowed, NotFound
+from elsx.errors import NotAllowed, NotFound
 from elsx.validation import require_keys
 
 
@@ -141,8 +141,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler()
     def view_section(self, data, learner):
-        if set(data) != {"section"}:
-            raise InvalidInput(_("Send exactly one field: section."))
+        require_keys(data, ("section",), required=("section",))  # names an unknown key
         topic = self.topic()
         state, newly_completed = progress.view_section(self.course_key(), learner, topic, data["section"])
         events.publish(self, events.SECTION_READ, topic_id=topic.id, section_id=data["section"])
@@ -151,8 +150,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler()
     def submit_check(self, data, learner):
-        if set(data) != {"answers"}:
-            raise InvalidInput(_("Send exactly one field: answers."), field="answers")
+        require_keys(data, ("answers",), required=("answers",))  # names an unknown key
         topic = self.topic()
         result = progress.submit_check(self.course_key(), learner, topic, data["answers"],
                                        self.effective_pass_mark())
@@ -178,8 +176,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler()
     def save_reflection(self, data, learner):
-        if set(data) != {"text"}:
-            raise InvalidInput(_("Send exactly one field: text."), field="text")
+        require_keys(data, ("text",), required=("text",))  # names an unknown key
         topic = self.topic()
         state, newly_completed = progress.save_reflection(self.course_key(), learner, topic, data["text"])
         events.publish(self, events.REFLECTION_SAVED, topic_id=topic.id, length=len(data["text"].strip()))

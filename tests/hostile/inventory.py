@@ -33,6 +33,7 @@ HANDLERS = {
     ("elsx_certificate", "download"): LEARNER,
     ("elsx_certificate", "revoke"): STAFF_ONLY,
     ("elsx_certificate", "reissue"): STAFF_ONLY,
+    ("elsx_certificate", "reinstate"): STAFF_ONLY,
     ("elsx_cohort", "grid"): STAFF_ONLY,
     ("elsx_cohort", "refresh"): STAFF_ONLY,
     ("elsx_cohort", "learner"): STAFF_ONLY,
@@ -136,6 +137,7 @@ def sample_request(key, alice_number):
                                         "role": "le_executive"},
         ("elsx_certificate", "revoke"): {"number": alice_number, "reason": "Revoked by whoever is calling"},
         ("elsx_certificate", "reissue"): {"number": alice_number, "legal_name": "Reissued Name"},
+        ("elsx_certificate", "reinstate"): {"number": alice_number, "reason": "Reinstated by whoever is calling"},
         ("elsx_cohort", "grid"): {"search": "ali"},
         ("elsx_cohort", "refresh"): {},
         ("elsx_cohort", "learner"): {"learner_id": "alice"},
@@ -156,9 +158,13 @@ def sample_request(key, alice_number):
         ("elsx_readiness", "merge"): {"keep": 1, "drop": 2},
         ("elsx_readiness", "membership"): {"agency": 1, "member_since": "2024-01-06"},
     }
+    if key == ("elsx_cohort", "download"):
+        # A download link made for staff (the export handler's answer); nobody else may use it.
+        from elsx.cohort import links
+        token = links.create("course-v1:ELSX+EXEC101+demo", "instructor", "credit", {"profile": "default"})
+        return None, f"token={token}"
     queries = {
         ("elsx_certificate", "download"): f"number={alice_number}",
-        ("elsx_cohort", "download"): "kind=credit",
         ("elsx_readiness", "summary"): "",
         ("elsx_topic", "learner_state"): "",
         ("elsx_progress", "learner_state"): "",
