@@ -1,4 +1,4 @@
-/* Topic block: marks sections read, submits the knowledge check, saves the reflection. */
+/* Topic block: opens sections, submits the knowledge check, saves the reflection, sends heartbeats. */
 function ElsxTopic(runtime, element, args) {
   "use strict";
   var common = window.ElsxCommon;
@@ -8,9 +8,20 @@ function ElsxTopic(runtime, element, args) {
   var readLabel = (args && args.readLabel) || gettext("Read");
   var busy = false;
 
+  var readingLabel = (args && args.readingLabel) || gettext("Reading");
+
+  function markRead(id) {
+    var details = root.querySelector('details.elsx-section[data-section-id="' + id + '"]');
+    if (details) { details.setAttribute("data-viewed", "true"); }
+    var mark = common.region(root, "read-" + id);
+    if (mark) { mark.innerHTML = '<span aria-hidden="true">✓</span> '; mark.appendChild(document.createTextNode(readLabel)); }
+  }
+
   function apply(body) {
     common.fill(root, "status", body.status_html);
     common.fill(root, "checklist", body.checklist_html);
+    if (body.time_html) { common.fill(root, "time", body.time_html); }
+    (body.sections_viewed || []).forEach(markRead);
     common.announceProgress();
   }
 
@@ -33,10 +44,10 @@ function ElsxTopic(runtime, element, args) {
     details.addEventListener("toggle", function () {
       if (!details.open || details.getAttribute("data-viewed") === "true") { return; }
       var id = details.getAttribute("data-section-id");
-      send("view_section", {section: id}, function () {
-        details.setAttribute("data-viewed", "true");
+      send("view_section", {section: id}, function (body) {
+        // Read at once only where no reading time is asked for; else heartbeats make it read.
         var mark = common.region(root, "read-" + id);
-        if (mark) { mark.innerHTML = '<span aria-hidden="true">✓</span> '; mark.appendChild(document.createTextNode(readLabel)); }
+        if ((body.sections_viewed || []).indexOf(id) < 0 && mark) { mark.textContent = readingLabel; }
       });
     });
   });
@@ -71,4 +82,60 @@ function ElsxTopic(runtime, element, args) {
       if (saved) { saved.focus(); }
     });
   });
+
+  window.ElsxEngagement.configure(((args && args.heartbeatSeconds) || 30) * 1000,
+                                  ((args && args.idleSeconds) || 300) * 1000);
+  window.ElsxEngagement.register({root: root, beat: heartbeat});
+
+  function heartbeat() {
+    var open = root.querySelector("details.elsx-section[open]");
+    var data = {sent_at: Date.now()};
+    if (open) { data.section = open.getAttribute("data-section-id"); }
+    common.post(runtime, handlerElement, "heartbeat", data).then(function (reply) {
+      if (!reply.ok) { return; }
+      if (reply.body.status_html) { apply(reply.body); } else if (reply.body.time_html) { common.fill(root, "time", reply.body.time_html); }
+      (reply.body.sections_read || []).forEach(markRead);
+    }, function () { /* offline: the next beat is credited for the time since the last one that arrived */ });
+  }
 }
+
+/* One heartbeat per period for the whole page (docs/engagement.md): only while the page is visible and the
+   learner used keyboard, pointer, scroll or touch within the idle cutoff, or media plays; sent by the topic
+   most in view, so a page showing all ten topics credits the one being read. */
+window.ElsxEngagement = window.ElsxEngagement || (function () {
+  "use strict";
+  var topics = [], timer = null, lastInput = Date.now();
+  var config = {period: 30000, idle: 300000};
+  function noteInput() { lastInput = Date.now(); }
+  ["keydown", "pointerdown", "pointermove", "wheel", "scroll", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, noteInput, {passive: true, capture: true});
+  });
+  function mediaPlaying() {
+    return Array.prototype.some.call(document.querySelectorAll(".elsx-topic video, .elsx-topic audio"),
+      function (media) { return !media.paused && !media.ended; });
+  }
+  function shown(topic) {
+    var box = topic.root.getBoundingClientRect();
+    return Math.max(0, Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0));
+  }
+  function active() {
+    return document.visibilityState === "visible" && (Date.now() - lastInput <= config.idle || mediaPlaying());
+  }
+  function tick() {
+    if (!active() || !topics.length) { return; }
+    var best = topics.reduce(function (a, b) { return shown(b) > shown(a) ? b : a; });
+    if (shown(best) > 0) { best.beat(); }
+  }
+  return {
+    register: function (topic) {
+      topics.push(topic);
+      if (!timer) { timer = window.setInterval(tick, config.period); }
+    },
+    configure: function (period, idle) {
+      config.period = period; config.idle = idle;
+      if (timer) { window.clearInterval(timer); timer = window.setInterval(tick, config.period); }
+    },
+    active: active,
+    tick: tick
+  };
+}());
