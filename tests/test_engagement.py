@@ -290,3 +290,9 @@ def test_real_clock_without_injection():
     from elsx.engagement import clock
     assert abs((clock.now() - timezone.now()).total_seconds()) < 60
     assert isinstance(timedelta(seconds=1), timedelta)
+
+
+def test_the_topic_requirement_says_the_time_left_in_words(seat_time):
+    from elsx import eligibility
+    first = eligibility.check(COURSE, "nobody").requirements[0]
+    assert "about 50 more minutes in this topic" in first.remaining
