@@ -41,6 +41,13 @@ DEFAULTS = {
     "QUESTION_MINUTES": 1.5,
     "REFLECTION_MINUTES_DEFAULT": 10,   # when <reflection> declares no minutes
     "CLOCK": "",                        # dotted path to a now() for engagement; "" is the server's clock
+    # Where certificate PDFs and export CSVs are kept (elsx.storage): None = a private folder beside
+    # MEDIA_ROOT, a path, or {"BACKEND": ..., "OPTIONS": {...}} for e.g. a private S3 bucket.
+    "STORAGE": None,
+    # Finished background exports (names, emails) are deleted after this many hours.
+    "EXPORT_RETENTION_HOURS": 24,
+    # Course keys of the MKRP module courses run in elsx: completions are counted by agency.
+    "MKRP_MODULE_COURSES": [],
 }
 
 

@@ -60,7 +60,12 @@ class Context:
     learner_ids: tuple = ()     # every learner of the batch (just this one for check())
 
     def topic_url(self, course_key, topic_id):
-        return compat.jump_to_url(course_key, topic_id)
+        # One modulestore lookup per batch (compat.topic_urls), not one per requirement.
+        urls = self.shared.get("_topic_urls")
+        if urls is None:
+            urls = self.shared["_topic_urls"] = compat.topic_urls(
+                course_key, [topic.id for topic in self.curriculum.topics])
+        return urls.get(topic_id, "")
 
 
 @dataclass(frozen=True)
@@ -182,12 +187,14 @@ def _evaluate(course_key, learner_id, context):
                        progress=context.progress)
 
 
-def check(course_key, learner_id, curriculum=None, rows=None):
-    """The learner's requirements; pass their TopicProgress rows if already loaded (saves a query)."""
+def check(course_key, learner_id, curriculum=None, rows=None, topic_urls=None):
+    """The learner's requirements; pass their TopicProgress rows, or the page's topic links, if already
+    loaded (each saves a query)."""
     from elsx.curriculum import get_curriculum
     curriculum = curriculum or get_curriculum()
     progress = course_progress(course_key, learner_id, curriculum, rows=rows)
-    context = Context(curriculum=curriculum, progress=progress, learner_ids=(learner_id,))
+    shared = {"_topic_urls": topic_urls} if topic_urls is not None else {}
+    context = Context(curriculum=curriculum, progress=progress, shared=shared, learner_ids=(learner_id,))
     return _evaluate(course_key, learner_id, context)
 
 

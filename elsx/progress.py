@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from elsx import conf, estimates
 from elsx.curriculum import get_curriculum
@@ -259,6 +260,14 @@ def engagement_changed(course_key, learner, topic, sections_read=()):
     return _locked_write(course_key, learner, topic, mutate)[2]
 
 
+def and_list(items):
+    """'4', '4 and 5', '4, 5 and 6': a list as a sentence says it."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
+
+
 def validate_answers(topic, answers):
     """Answers as {question_id: option_id}, every question answered once, all ids known."""
     if not isinstance(answers, dict):
@@ -270,8 +279,12 @@ def validate_answers(topic, answers):
                            field="answers")
     missing = [qid for qid in known if answers.get(qid) in (None, "")]
     if missing:
-        raise InvalidInput(_("Answer every question before submitting. Unanswered: {ids}.").format(
-            ids=", ".join(missing)), field="answers", unanswered=missing)
+        numbers = [str(known.index(qid) + 1) for qid in missing]
+        message = ngettext("Question {numbers} is not answered yet.", "Questions {numbers} are not answered yet.",
+                           len(numbers)).format(numbers=and_list(numbers))
+        # The block links each one at the form: ids to find the fieldset, labels to name the link.
+        labels = {qid: _("Question {n}").format(n=n) for qid, n in zip(missing, numbers)}
+        raise InvalidInput(message, field="answers", unanswered=missing, unanswered_labels=labels)
     for question in topic.questions:
         choice = answers[question.id]
         if not isinstance(choice, str) or choice not in question.option_ids():

@@ -33,6 +33,7 @@ from elsx.engagement import clock
 from elsx.engagement.models import EngagedDay, EngagementClock
 from elsx.errors import ElsxError, InvalidInput, NotAllowed
 from elsx.models import TopicProgress
+from elsx.validation import parse_int
 
 ACCEPTED, STARTED = "credited", "started"
 TOO_SOON, STALE, CONCURRENT = "too_soon", "stale", "concurrent"
@@ -104,8 +105,7 @@ def _check_sent_at(sent_at, now):
     """None if fine; STALE to ignore; raises for nonsense or the future."""
     if sent_at is None:
         return None
-    if isinstance(sent_at, bool) or not isinstance(sent_at, int) or not 0 < sent_at < MAX_SENT_AT:
-        raise InvalidInput(_("sent_at must be milliseconds since 1970 as a whole number."), field="sent_at")
+    sent_at = parse_int(sent_at, "sent_at", "sent_at", 1, MAX_SENT_AT)
     skew = int(conf.get("HEARTBEAT_SKEW_SECONDS"))
     offset = sent_at / 1000.0 - now.timestamp()
     if offset > skew:

@@ -15,7 +15,7 @@ def backfill_started(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('elsx', '0003_certificate_revoked_by'),
+        ('elsx', '0004_agency'),
     ]
 
     operations = [
