@@ -4,6 +4,7 @@ Add a handler or a URL to elsx and test_inventory fails until it is listed
 here; once listed, every themed module (authorization, malformed input,
 CSRF...) covers it automatically.
 """
+import time
 from datetime import timedelta
 from importlib.metadata import entry_points
 
@@ -27,6 +28,7 @@ HANDLERS = {
     ("elsx_topic", "view_section"): LEARNER,
     ("elsx_topic", "submit_check"): LEARNER,
     ("elsx_topic", "save_reflection"): LEARNER,
+    ("elsx_topic", "heartbeat"): LEARNER,
     ("elsx_topic", "studio_submit"): AUTHORING,
     ("elsx_progress", "refresh"): LEARNER,
     ("elsx_certificate", "claim"): LEARNER,
@@ -131,6 +133,7 @@ def sample_request(key, alice_number):
         ("elsx_topic", "view_section"): {"section": topic.section_ids()[-1]},
         ("elsx_topic", "submit_check"): {"answers": {q.id: q.correct_option_id for q in topic.questions}},
         ("elsx_topic", "save_reflection"): {"text": "A reflection typed by whoever is calling this handler."},
+        ("elsx_topic", "heartbeat"): {"section": topic.section_ids()[0], "sent_at": int(time.time() * 1000)},
         ("elsx_topic", "studio_submit"): {"title": "A title typed by whoever is calling"},
         ("elsx_progress", "refresh"): {},
         ("elsx_certificate", "claim"): {"legal_name": "Claimed Name", "agency": "Claimed Agency",

@@ -23,6 +23,7 @@ def write_requests(alice_number):
         ("elsx_topic", "view_section"): (MALLORY, {"section": topic.section_ids()[-1]}),
         ("elsx_topic", "submit_check"): (MALLORY, {"answers": correct_answers(topic)}),
         ("elsx_topic", "save_reflection"): (MALLORY, {"text": "Saved twice by a double click on Save."}),
+        ("elsx_topic", "heartbeat"): (MALLORY, {"section": topic.section_ids()[0]}),
         ("elsx_topic", "studio_submit"): (STAFF, {"title": "Edited once"}),
         ("elsx_certificate", "claim"): (CAROL, {"legal_name": "Carol C.", "agency": "Harbor PD", "role": "psap"}),
         ("elsx_certificate", "revoke"): (STAFF, {"number": alice_number, "reason": "Issued in error"}),
