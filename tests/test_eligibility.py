@@ -105,3 +105,12 @@ def test_a_met_extra_requirement_does_not_make_incomplete_topics_eligible(extra)
     extra["met"] = True
     status = eligibility.check(COURSE, "nobody")
     assert not status.eligible and "evaluation" not in [req.key for req in status.missing]
+
+
+def test_requirements_and_results_are_immutable():
+    import dataclasses
+    status = eligibility.check(COURSE, "nobody")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        status.requirements[0].met = True
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        status.hours = 11
