@@ -117,3 +117,10 @@ def test_bad_start_dates_are_refused_naming_the_field(value):
     with pytest.raises(InvalidInput) as caught:
         parse_start(value)
     assert caught.value.field == "cohort_start" and "2026-11-02" in str(caught.value)
+
+
+def test_a_long_bad_value_is_quoted_cut_to_40_characters():
+    value = "x" * 100
+    with pytest.raises(InvalidInput) as caught:
+        parse_start(value)
+    assert repr(value)[:40] in str(caught.value) and repr(value)[:41] not in str(caught.value)
