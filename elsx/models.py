@@ -163,3 +163,4 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} export for {self.course_key} ({self.status})"
+from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLog  # noqa: E402,F401

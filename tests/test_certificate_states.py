@@ -102,4 +102,4 @@ def test_the_snapshot_carries_the_claim_and_the_course(stub_pdf):
     assert (cert.generation, cert.status, cert.revoked_at, cert.revoke_reason, cert.revoked_by) == (
         1, Certificate.STATUS_VALID, None, "", "")
     assert str(cert.credit_hours) == "11.00" and cert.course_number == "ELS-MEC-101"
-    assert cert.superseded_by_id is None and cert.pdf_sha256 and cert.pdf_path.endswith(f"{cert.number}.pdf")
+    assert cert.superseded_by_id is None and cert.pdf_sha256 and cert.pdf_path.startswith("elsx/certificates/")

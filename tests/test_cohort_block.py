@@ -217,4 +217,4 @@ def test_workbench_scenario_is_staff_dashboard():
 def test_an_invalid_start_date_is_reported_not_fatal(make_block, cohort):
     block = make_block(cohort_xml(start="soon"), user_id=STAFF)
     html = render(block)
-    assert "not a date" in html and "Zelda" in html
+    assert "not usable" in html and "Zelda" in html

@@ -226,7 +226,7 @@ def test_unanswered_questions_are_named(topic):
     answers[first] = ""
     with pytest.raises(InvalidInput) as caught:
         progress.validate_answers(topic, answers)
-    assert first in str(caught.value)
+    assert caught.value.extra["unanswered"] == [first] and "Question 1 " in str(caught.value)
 
 
 def test_an_unknown_option_is_refused(topic):

@@ -74,8 +74,9 @@ def test_complete_flow_publishes_completion_once_and_grades_each_attempt(block, 
     assert all("Not correct" in html for html in body["feedback_html"].values())
     status, body = call(block, "submit_check", {"answers": correct_answers(topic)})
     assert status == 200 and body["passed"] is True and body["score"] == 100 and body["attempts"] == 2
-    assert events.of("grade") == [{"value": 0, "max_value": len(topic.questions)},
-                                  {"value": len(topic.questions), "max_value": len(topic.questions)}]
+    assert events.of("grade") == [{"value": 0, "max_value": len(topic.questions), "only_if_higher": True},
+                                  {"value": len(topic.questions), "max_value": len(topic.questions),
+                                   "only_if_higher": True}]
     assert events.of("completion") == []
     status, body = call(block, "save_reflection", {"text": "We will audit our missing-child intake form."})
     assert status == 200 and body["completed"] is True
@@ -165,7 +166,7 @@ def test_oversized_payload_is_400(block):
 
 BAD_CHECKS = [
     ({"answers": {"nope": "a"}}, "Unknown question id"),
-    ({"answers": {}}, "Answer every question"),
+    ({"answers": {}}, "are not answered yet"),
     ({"answers": []}, "must be an object"),
     ({"answers": "a"}, "must be an object"),
     ({}, "exactly one field: answers"),
@@ -195,6 +196,22 @@ def test_answer_to_missing_option_or_wrong_type_is_400(block):
     status, body = call(block, "submit_check", {"answers": partial})
     assert status == 400 and topic.questions[2].id in body["unanswered"]
     assert rows() == before
+
+
+def test_unanswered_questions_are_named_by_number_for_the_form(block):
+    topic = block.topic()
+    answers = correct_answers(topic)
+    missing = topic.questions[3:6]
+    for question in missing:
+        del answers[question.id]
+    status, body = call(block, "submit_check", {"answers": answers})
+    assert status == 400
+    assert body["error"] == "Questions 4, 5 and 6 are not answered yet.", body
+    assert body["unanswered"] == [q.id for q in missing]
+    assert body["unanswered_labels"] == {q.id: f"Question {n}" for n, q in enumerate(missing, start=4)}
+    del answers[topic.questions[0].id]
+    answers.update({q.id: q.correct_option_id for q in missing})
+    assert call(block, "submit_check", {"answers": answers})[1]["error"] == "Question 1 is not answered yet."
 
 
 @pytest.mark.parametrize("text,fragment", [

@@ -30,9 +30,9 @@ TARGET = 85.0
 MODULES = {
     "elsx.sanitize": ["tests/test_sanitize.py"],
     "elsx.certificates.numbers": ["tests/test_certificates_numbers.py"],
-    "elsx.eligibility": ["tests/test_eligibility.py"],
+    "elsx.eligibility": ["tests/test_eligibility.py", "tests/test_eligibility_states.py"],
     "elsx.cohort.schedule": ["tests/test_cohort_schedule.py"],
-    "elsx.progress": ["tests/test_progress_api.py", "tests/test_eligibility.py"],
+    "elsx.progress": ["tests/test_progress_api.py", "tests/test_eligibility.py", "tests/test_eligibility_states.py"],
     "elsx.cohort.exports": ["tests/test_cohort_export_states.py", "tests/test_cohort_exports.py"],
     "elsx.certificates.api": ["tests/test_certificate_states.py", "tests/test_certificates_api.py"],
 }

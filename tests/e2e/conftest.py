@@ -99,7 +99,10 @@ def _wait_until_up(url, process, log_path, timeout=60):
         if process.poll() is not None:
             raise RuntimeError(f"workbench server exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            # A long timeout: the first request builds the workbench's scenarios, and a second
+            # request arriving meanwhile starts that again and leaves some scenarios out
+            # (workbench/scenarios.py get_scenarios has no lock). On a busy machine it takes seconds.
+            with urllib.request.urlopen(url, timeout=max(1, deadline - time.monotonic())) as response:
                 if response.status == 200:
                     return
         except OSError:
