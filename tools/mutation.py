@@ -204,9 +204,9 @@ def sites(module):
     return source.splitlines(), mutator.found
 
 
-def mutated_code(module, index):
+def mutated_code(module, index, source_file=None):
     path = module_path(module)
-    tree = ast.parse(open(path, encoding="utf-8").read())
+    tree = ast.parse(open(source_file or path, encoding="utf-8").read())
     mutator = Mutator(target=index)
     tree = mutator.visit(tree)
     ast.fix_missing_locations(tree)
@@ -234,7 +234,8 @@ class _MutantFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def _child(module, index, pytest_args, trace_file=None):
     import pytest
     if index >= 0:
-        sys.meta_path.insert(0, _MutantFinder(module, mutated_code(module, index)))
+        snapshot = os.environ.get("ELSX_MUTATION_SOURCE")
+        sys.meta_path.insert(0, _MutantFinder(module, mutated_code(module, index, snapshot)))
     if trace_file:
         path, lines = module_path(module), set()
 
@@ -263,7 +264,8 @@ def _run(module, index, tests, timeout=None, trace_file=None, stop_first=True):
     if trace_file:
         args += ["--trace", trace_file]
     args += ["--", "-q", "-p", "no:cacheprovider", "-m", "not browser"] + (["-x"] if stop_first else []) + tests
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "elsx.demo.settings"))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "elsx.demo.settings"),
+               ELSX_MUTATION_SOURCE=_SNAPSHOTS.get(module, ""))
     try:
         done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -287,9 +289,16 @@ def mutant_key(module, lines, lineno, description):
     return f"{module}: {description} @ `{lines[lineno - 1].strip()}`"
 
 
+_SNAPSHOTS = {}  # module -> a copy of its source taken at the start, so edits during a run don't shift mutants
+
+
 def run_module(module, out_dir, only=None):
     tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
     lines, found = sites(module)
+    snapshot = os.path.join(out_dir, module + ".source.py")
+    with open(snapshot, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    _SNAPSHOTS[module] = snapshot
     trace_file = os.path.join(out_dir, module + ".lines.json")
     started = time.monotonic()
     code, output = _run(module, -1, tests, trace_file=trace_file, stop_first=False)
