@@ -114,3 +114,67 @@ def test_requirements_and_results_are_immutable():
         status.requirements[0].met = True
     with pytest.raises(dataclasses.FrozenInstanceError):
         status.hours = 11
+
+
+# --- the registry (order, idempotence, return shapes) ----------------------------
+
+@pytest.fixture
+def registered():
+    added = []
+
+    def add(func, **kwargs):
+        eligibility.register(func, **kwargs)
+        added.append(func)
+        return func
+    yield add
+    for func in added:
+        eligibility.unregister(func)
+
+
+def _keys(status):
+    return [req.key for req in status.requirements if not req.key.startswith("topic:")]
+
+
+def test_providers_run_by_order_then_registration(registered):
+    def late(course_key, learner_id, context):
+        return Requirement(key="late", label="Late", met=True)
+
+    def early(course_key, learner_id, context):
+        return [Requirement(key="early", label="Early", met=True)]
+
+    def none(course_key, learner_id, context):
+        return None
+    registered(late, order=200)
+    registered(early, order=50)
+    registered(none)
+    status = eligibility.check(COURSE, "nobody")
+    assert _keys(status) == ["early", "late"]
+    # the built-in topic requirements (order 0) come before an order-50 provider
+    assert status.requirements[0].key.startswith("topic:") and status.requirements[-1].key == "late"
+
+
+def test_registering_again_replaces_and_moves_by_order(registered):
+    def one(course_key, learner_id, context):
+        return (Requirement(key=k, label=k, met=True) for k in ("a", "b"))
+    registered(one, order=300)
+    registered(one, order=300)
+    assert _keys(eligibility.check(COURSE, "nobody")) == ["a", "b"]
+    assert [name for _order, name, _f in eligibility.REQUIREMENTS].count(eligibility._name(one)) == 1
+
+
+def test_register_as_a_decorator_with_an_order(registered):
+    @eligibility.register(order=150)
+    def decorated(course_key, learner_id, context):
+        return Requirement(key="decorated", label="D", met=False, remaining="do it", topic_id=TOPIC)
+    registered(decorated, order=150)
+    status = eligibility.check(COURSE, "nobody")
+    assert status.get("decorated").remaining == "do it" and status.get("nope") is None
+    assert [req.key for req in status.for_topic(TOPIC)] == [f"topic:{TOPIC}", "decorated"]
+
+
+def test_unregister_by_dotted_name(registered):
+    def gone(course_key, learner_id, context):
+        return Requirement(key="gone", label="G", met=False)
+    eligibility.register(gone)
+    eligibility.unregister(eligibility._name(gone))
+    assert "gone" not in _keys(eligibility.check(COURSE, "nobody"))
