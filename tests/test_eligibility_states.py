@@ -178,3 +178,14 @@ def test_unregister_by_dotted_name(registered):
     eligibility.register(gone)
     eligibility.unregister(eligibility._name(gone))
     assert "gone" not in _keys(eligibility.check(COURSE, "nobody"))
+
+
+def test_the_default_order_is_100(registered):
+    def default(course_key, learner_id, context):
+        return Requirement(key="default", label="Default", met=True)
+
+    def explicit(course_key, learner_id, context):
+        return Requirement(key="explicit", label="Explicit", met=True)
+    registered(default)
+    registered(explicit, order=100)
+    assert _keys(eligibility.check(COURSE, "nobody")) == ["default", "explicit"]

@@ -324,6 +324,13 @@ def run_module(module, out_dir, only=None):
             outcome = "equivalent"
         results.append({"index": index, "line": lineno, "mutation": description, "outcome": outcome, "key": key})
         print(f"  {index:4d} L{lineno:<4d} {outcome:24s} {description}", flush=True)
+    previous = os.path.join(out_dir, module + ".json")
+    if only is not None and os.path.exists(previous):
+        # a rerun of some mutants (after new tests): merge into the last full run of the same source
+        last = json.load(open(previous, encoding="utf-8"))
+        if [r["key"] for r in last["results"]] == [mutant_key(module, lines, ln, d) for _i, ln, d in found]:
+            rerun = {r["index"]: r for r in results}
+            results = [rerun.get(r["index"], r) for r in last["results"]]
     total = len(results)
     killed = sum(r["outcome"] == "killed" for r in results)
     equiv = sum(r["outcome"] == "equivalent" for r in results)
