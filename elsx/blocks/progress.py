@@ -4,7 +4,8 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
 
-from elsx import compat, eligibility, templating
+from elsx import compat, eligibility, olx, templating
+from elsx.certificates import api as certificates
 from elsx.blocks.base import ElsxBlockMixin, json_handler
 from elsx.curriculum import get_curriculum
 from elsx.validation import require_keys
@@ -37,6 +38,9 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "next_topic": next_topic,
             "next_url": compat.jump_to_url(course_key, next_topic.id) if next_topic else "",
             "topic_urls": {topic.id: compat.jump_to_url(course_key, topic.id) for topic in curriculum.topics},
+            "certificate_state": certificates.certificate_state(course_key, learner.id, status)
+            if progress.complete and not learner.is_anonymous else None,
+            "certificate_url": compat.jump_to_url(course_key, olx.CERTIFICATE_URL_NAME),
         }
 
     @XBlock.supports("multi_device")
