@@ -228,3 +228,21 @@ def test_certificate_message_follows_the_certificate_and_fits_a_phone(sized_page
     assert "Contact course staff" in state.inner_text()
     assert page.locator(".elsx-certificate").get_by_text("Status: revoked on").is_visible()
     assert_accessible(page, f"certificate revoked ({page.viewport_name})")
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_spanish_pages_mark_their_language_and_the_english_content(browser, server, topic, viewport):
+    spanish = browser.new_context(viewport=VIEWPORTS[viewport], locale="es-419",
+                                  extra_http_headers={"Accept-Language": "es-419"})
+    try:
+        page = spanish.new_page()
+        root = open_topic(page, server, topic, f"lector-{viewport}")
+        assert root.get_by_role("note").get_by_text("El contenido del curso está en inglés.").is_visible()
+        assert root.locator("h2").get_attribute("lang") == "en"
+        assert root.get_by_text("Sin leer").first.is_visible()
+        assert_accessible(page, f"topic in Spanish ({viewport})")
+        page.goto(server.url("/elsx/verify/"))
+        assert page.locator("html").get_attribute("lang") == "es-419"
+        assert_accessible(page, f"verification lookup in Spanish ({viewport})", workbench=False)
+    finally:
+        spanish.close()
