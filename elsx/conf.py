@@ -27,6 +27,8 @@ DEFAULTS = {
     "PASS_MARK_DEFAULT": 80,
     # Processes that render PDFs in elsx_issue_certificates (0: one per core).
     "CERTIFICATE_WORKERS": 0,
+    # Staff reminders (elsx.nudges): at most one per learner per this many days.
+    "NUDGE_MIN_INTERVAL_DAYS": 7,
 }
 
 

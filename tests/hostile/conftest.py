@@ -16,7 +16,7 @@ from webob import Request
 
 from elsx.certificates import api
 from elsx.curriculum import get_curriculum
-from elsx.models import Certificate, ExportJob, LearnerProfile, TopicProgress
+from elsx.models import Certificate, ExportJob, LearnerProfile, NudgeLog, TopicProgress
 from elsx.progress import refresh_summary
 
 COURSE = "course-v1:ELSX+EXEC101+demo"
@@ -126,7 +126,7 @@ def snapshot(ignore=()):
     """Every row of every elsx table plus the workbench's block field storage, as plain data."""
     from workbench.models import XBlockState
     state = {}
-    for model in (LearnerProfile, TopicProgress, Certificate, ExportJob, XBlockState):
+    for model in (LearnerProfile, TopicProgress, Certificate, ExportJob, NudgeLog, XBlockState):
         rows = []
         for row in model.objects.order_by("pk").values():
             if model is XBlockState and row["state"].strip() == "{}":

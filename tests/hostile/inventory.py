@@ -38,6 +38,8 @@ HANDLERS = {
     ("elsx_cohort", "issue_certificates"): STAFF_ONLY,
     ("elsx_cohort", "export"): STAFF_ONLY,
     ("elsx_cohort", "export_status"): STAFF_ONLY,
+    ("elsx_cohort", "nudge_preview"): STAFF_ONLY,
+    ("elsx_cohort", "nudge_send"): STAFF_ONLY,
     ("elsx_cohort", "download"): STAFF_ONLY,
     ("elsx_cohort", "submit_studio_edits"): AUTHORING,
 }
@@ -123,6 +125,8 @@ def sample_request(key, alice_number):
         ("elsx_cohort", "issue_certificates"): {},
         ("elsx_cohort", "export"): {"kind": "credit", "profile": "default"},
         ("elsx_cohort", "export_status"): {"job": 1},
+        ("elsx_cohort", "nudge_preview"): {"status": "behind"},
+        ("elsx_cohort", "nudge_send"): {"status": "behind"},
         ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": "2020-01-06"}, "defaults": []},
     }
     queries = {

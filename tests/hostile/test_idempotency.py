@@ -28,6 +28,7 @@ def write_requests(alice_number):
         ("elsx_certificate", "reissue"): (STAFF, {"number": alice_number, "legal_name": "Alicia Q. New"}),
         ("elsx_cohort", "issue_certificates"): (STAFF, {}),
         ("elsx_cohort", "export"): (STAFF, {"kind": "roster"}),
+        ("elsx_cohort", "nudge_send"): (STAFF, {"status": "behind"}),
         ("elsx_cohort", "submit_studio_edits"): (STAFF, {"values": {"cohort_start": "2026-10-05"}, "defaults": []}),
     }
 
@@ -38,7 +39,7 @@ WRITES = sorted(write_requests("X"))
 def test_every_state_changing_handler_is_in_the_double_submit_list():
     reads = {("elsx_progress", "refresh"), ("elsx_cohort", "grid"), ("elsx_cohort", "refresh"),
              ("elsx_cohort", "learner"), ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-             ("elsx_cohort", "export_status")}
+             ("elsx_cohort", "export_status"), ("elsx_cohort", "nudge_preview")}
     assert set(WRITES) | reads == set(inventory.json_handlers_with(
         inventory.LEARNER, inventory.STAFF_ONLY, inventory.AUTHORING))
 
