@@ -29,6 +29,13 @@ DEFAULTS = {
     "CERTIFICATE_WORKERS": 0,
     # Staff reminders (elsx.nudges): at most one per learner per this many days.
     "NUDGE_MIN_INTERVAL_DAYS": 7,
+    # Where certificate PDFs and export CSVs are kept (elsx.storage): None = a private folder beside
+    # MEDIA_ROOT, a path, or {"BACKEND": ..., "OPTIONS": {...}} for e.g. a private S3 bucket.
+    "STORAGE": None,
+    # Finished background exports (names, emails) are deleted after this many hours.
+    "EXPORT_RETENTION_HOURS": 24,
+    # Course keys of the MKRP module courses run in elsx: completions are counted by agency.
+    "MKRP_MODULE_COURSES": [],
 }
 
 

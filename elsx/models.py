@@ -164,3 +164,4 @@ class ExportJob(models.Model):
     def __str__(self):
         return f"{self.kind} export for {self.course_key} ({self.status})"
 from elsx.nudges.models import NudgeLog  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLog  # noqa: E402,F401

@@ -326,10 +326,12 @@ class CourseProgress:
         return self.topics_completed == self.topics_total
 
 
-def course_progress(course_key, learner_id, curriculum=None):
-    """Every topic's state for one learner, in one query."""
+def course_progress(course_key, learner_id, curriculum=None, rows=None):
+    """Every topic's state for one learner, in one query (none when the caller passes its rows)."""
     curriculum = curriculum or get_curriculum()
-    rows = {row.topic_id: row for row in TopicProgress.objects.filter(course_key=course_key, learner_id=learner_id)}
+    if rows is None:
+        rows = TopicProgress.objects.filter(course_key=course_key, learner_id=learner_id)
+    rows = {row.topic_id: row for row in rows}
     weeks, earned, completed, remaining = [], Decimal("0"), 0, []
     for week in curriculum.weeks:
         items = []

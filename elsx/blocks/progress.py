@@ -5,8 +5,8 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 from elsx import compat, eligibility, olx, templating
+from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx.certificates import api as certificates
-from elsx.blocks.base import ElsxBlockMixin, json_handler
 from elsx.curriculum import get_curriculum
 from elsx.validation import require_keys
 
@@ -24,7 +24,9 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
         learner = self.current_learner()
         course_key = self.course_key()
         curriculum = get_curriculum()
-        status = eligibility.check(course_key, learner.id if not learner.is_anonymous else "", curriculum)
+        urls = compat.topic_urls(course_key, [topic.id for topic in curriculum.topics])
+        status = eligibility.check(course_key, learner.id if not learner.is_anonymous else "", curriculum,
+                                   topic_urls=urls)
         progress = status.progress
         percent = int(100 * progress.hours_earned / progress.hours_total) if progress.hours_total else 0
         next_topic = progress.next_topic
@@ -36,11 +38,12 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "eligibility": status,
             "percent": percent,
             "next_topic": next_topic,
-            "next_url": compat.jump_to_url(course_key, next_topic.id) if next_topic else "",
-            "topic_urls": {topic.id: compat.jump_to_url(course_key, topic.id) for topic in curriculum.topics},
+            "next_url": urls[next_topic.id] if next_topic else "",
+            "topic_urls": urls,
+            "link_target": compat.link_target(),
             "certificate_state": certificates.certificate_state(course_key, learner.id, status)
             if progress.complete and not learner.is_anonymous else None,
-            "certificate_url": compat.jump_to_url(course_key, olx.CERTIFICATE_URL_NAME),
+            "certificate_url": compat.topic_urls(course_key, [olx.CERTIFICATE_URL_NAME])[olx.CERTIFICATE_URL_NAME],
         }
 
     @XBlock.supports("multi_device")
@@ -48,7 +51,25 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
         return self.fragment("elsx/progress.html", self._context(),
                              js_class="ElsxProgress", js=("js/elsx.js", "js/progress.js"))
 
+    @safe_view_data
     def student_view_data(self, context=None):
+        """The course's weeks, topics and hours, the same for everyone (collected with no user);
+        where the learner stands comes from the learner_state handler."""
+        curriculum = get_curriculum()
+        return {
+            "hours_total": float(curriculum.hours),
+            "topics_total": len(curriculum.topics),
+            "weeks": [{"number": week.number, "title": week.title,
+                       "topics": [{"id": topic.id, "title": topic.title, "credit_hours": float(topic.hours)}
+                                  for topic in week.topics]}
+                      for week in curriculum.weeks],
+            "state_handler": "learner_state",
+        }
+
+    @json_handler(method="GET", records=False)
+    def learner_state(self, data, learner):
+        """Where this learner stands: hours, statuses, the next topic, eligibility."""
+        require_keys(data, ())
         ctx = self._context()
         progress = ctx["progress"]
         return {
@@ -65,7 +86,7 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "eligible": ctx["eligibility"].eligible,
         }
 
-    @json_handler()
+    @json_handler(records=False)
     def refresh(self, data, learner):
         """Re-render after a topic changed on the same page. Takes no fields: identity is the runtime's."""
         require_keys(data, ())

@@ -101,9 +101,7 @@ def render(profile, topic, schedule, course_key):
     """(subject, body) of one learner's reminder, in plain text."""
     curriculum = get_curriculum()
     done = profile.topics_completed
-    url = compat.jump_to_url(course_key, topic.id)
-    if url.startswith("/"):
-        url = compat.lms_root_url().rstrip("/") + url
+    url = compat.topic_urls(course_key, [topic.id])[topic.id]  # absolute in the LMS
     subject = _("{course}: your next topic").format(course=curriculum.title)
     lines = [
         _("Hello {name},").format(name=profile.full_name or profile.username or _("learner")),
