@@ -275,13 +275,15 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             require_keys(args, ("profile",))
             lines = exports.credit_csv(course_key, args.get("profile") or "default")
         elif kind == "roster":
-            lines = exports.roster_csv(course_key, grid_params.parse(args), self.schedule())
+            params = grid_params.parse(args)
+            lines = exports.roster_csv(course_key, params, self.schedule())
         else:
             raise InvalidInput(_("Unknown export {kind}. Allowed: {allowed}.").format(
                 kind=repr(kind)[:40], allowed=", ".join(exports.KINDS)), field="kind", allowed=list(exports.KINDS))
         # Build the first line now, so bad input is a 400 and not a broken stream.
         lines = _primed(lines)
-        return exports.encode(lines), exports.filename(kind, course_key, timezone.localdate())
+        grid_query = params.as_query() if kind == "roster" else None
+        return exports.encode(lines), exports.filename(kind, course_key, timezone.localdate(), grid_query)
 
     # --- Studio ------------------------------------------------------------
 
