@@ -7,12 +7,13 @@ author typed (Studio's editor and validate()), so the block stays thin.
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 
 from elsx.curriculum import ID_PATTERN, MIN_OBJECTIVES, MIN_QUESTIONS, REQUIRED_HOURS, WEEKS, Option, Question, \
     Section, Topic, get_curriculum
 from elsx.errors import InvalidInput
-from elsx.sanitize import clean_html
+from elsx.sanitize import clean_html, removed_by_cleaning
 from elsx.validation import clean_text, parse_decimal, parse_int, require_keys
 
 OVERRIDE_FIELDS = ("title", "summary", "week", "hours", "objectives", "sections", "questions", "reflection_prompt")
@@ -175,7 +176,9 @@ def content_problems(topic):
     if not topic.title:
         error(_("The topic needs a title."))
     if len(topic.objectives) < MIN_OBJECTIVES:
-        found.append(Problem(WARNING, _("List at least {count} learning objectives; there are {found}.").format(
+        found.append(Problem(WARNING, ngettext("List at least {count} learning objectives; there is {found}.",
+                                               "List at least {count} learning objectives; there are {found}.",
+                                               len(topic.objectives)).format(
             count=MIN_OBJECTIVES, found=len(topic.objectives))))
     if not topic.sections:
         error(_("The topic needs at least one section."))
@@ -184,10 +187,13 @@ def content_problems(topic):
             error(_("Section {n} has no title.").format(n=number))
         if not section.body_html:
             error(_("Section {n} (“{title}”) has no text.").format(n=number, title=section.title))
-    _check_ids([s.id for s in topic.sections], _("section"), error)
+    _check_ids([s.id for s in topic.sections], error, _("Section {n}'s id “{id}” must be lowercase letters, digits "
+               "and hyphens."), _("Two sections share the id “{id}”."))
     if len(topic.questions) < MIN_QUESTIONS:
-        found.append(Problem(WARNING, _("The knowledge check should have at least {count} questions; it has {found}.")
-                             .format(count=MIN_QUESTIONS, found=len(topic.questions))))
+        found.append(Problem(WARNING, ngettext(
+            "The knowledge check should have at least {count} questions; it has {found}.",
+            "The knowledge check should have at least {count} questions; it has {found}.",
+            len(topic.questions)).format(count=MIN_QUESTIONS, found=len(topic.questions))))
     for number, question in enumerate(topic.questions, 1):
         if not question.prompt:
             error(_("Question {n} has no prompt.").format(n=number))
@@ -202,21 +208,24 @@ def content_problems(topic):
             error(_("Question {n} has an option without text.").format(n=number))
         if not question.explanation:
             found.append(Problem(WARNING, _("Question {n} has no explanation for learners.").format(n=number)))
-        _check_ids([o.id for o in question.options], _("option in question {n}").format(n=number), error)
-    _check_ids([q.id for q in topic.questions], _("question"), error)
+        _check_ids([o.id for o in question.options], error,
+                   _("In question {question}, option {n}'s id “{id}” must be lowercase letters, digits and hyphens."),
+                   _("In question {question}, two options share the id “{id}”."), question=number)
+    _check_ids([q.id for q in topic.questions], error, _("Question {n}'s id “{id}” must be lowercase letters, "
+               "digits and hyphens."), _("Two questions share the id “{id}”."))
     if not topic.reflection_prompt:
         error(_("The topic needs a reflection prompt."))
     return found
 
 
-def _check_ids(ids, what, error):
+def _check_ids(ids, error, invalid, duplicate, **names):
+    """Whole sentences per kind of item, so each reads (and translates) correctly."""
     seen = set()
-    for value in ids:
+    for number, value in enumerate(ids, 1):
         if not ID_PATTERN.match(value or ""):
-            error(_("The {what} id “{id}” must be lowercase letters, digits and hyphens.").format(
-                what=what, id=value))
+            error(invalid.format(n=number, id=value, **names))
         elif value in seen:
-            error(_("Two of the {what}s share the id “{id}”.").format(what=what, id=value))
+            error(duplicate.format(id=value, **names))
         seen.add(value)
 
 
@@ -280,6 +289,18 @@ def editor_changes(data, current, curriculum=None):
     if "display_name" in changes and not changes["display_name"]:
         changes["display_name"] = apply_overrides(base, merged).title
     return changes
+
+
+def removed_html(data):
+    """What the sanitizer takes out of each section the editor sent: ["Section 2: <script>, <img>"]."""
+    found = []
+    sections = data.get("sections") if isinstance(data, dict) else None
+    for number, item in enumerate(sections if isinstance(sections, list) else [], 1):
+        body = item.get("body_html") if isinstance(item, dict) else None
+        removed = removed_by_cleaning(body) if isinstance(body, str) else []
+        if removed:
+            found.append(_("Section {n}: {removed}").format(n=number, removed=", ".join(removed)))
+    return found
 
 
 def _same(name, value, original):

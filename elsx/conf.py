@@ -41,6 +41,8 @@ DEFAULTS = {
     "QUESTION_MINUTES": 1.5,
     "REFLECTION_MINUTES_DEFAULT": 10,   # when <reflection> declares no minutes
     "CLOCK": "",                        # dotted path to a now() for engagement; "" is the server's clock
+    # Staff reminders (elsx.nudges): at most one per learner per this many days.
+    "NUDGE_MIN_INTERVAL_DAYS": 7,
     # Where certificate PDFs and export CSVs are kept (elsx.storage): None = a private folder beside
     # MEDIA_ROOT, a path, or {"BACKEND": ..., "OPTIONS": {...}} for e.g. a private S3 bucket.
     "STORAGE": None,

@@ -175,5 +175,6 @@ class ExportJob(models.Model):
         return f"{self.kind} export for {self.course_key} ({self.status})"
 from elsx.audit.models import AuditEntry  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from elsx.cohort.models import ExportLink  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from elsx.nudges.models import NudgeLog  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLog  # noqa: E402,F401
 from elsx.engagement.models import EngagedDay, EngagementClock  # noqa: E402,F401

@@ -34,6 +34,8 @@ from elsx.resources import curriculum_dir
 
 CHILD_FIELDS = ("summary", "objectives", "sections", "questions", "reflection_prompt")
 GRADED_FORMAT = "Knowledge Check"
+# The certificate block's url_name in the course package: the progress block links to it.
+CERTIFICATE_URL_NAME = "certificate-area"
 BLOCK_TYPES = {"topic": "elsx_topic", "progress": "elsx_progress", "certificate": "elsx_certificate",
                "cohort": "elsx_cohort"}
 BUILTIN_TYPES = frozenset({"course", "chapter", "sequential", "vertical"})
@@ -203,7 +205,7 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
         subsection("certificate-claim", "Claim your certificate", [
             unit("unit-certificate", "Your certificate", [
                 block("progress", "certificate-progress", "Your progress"),
-                block("certificate", "certificate-area", "Your certificate")])]),
+                block("certificate", CERTIFICATE_URL_NAME, "Your certificate")])]),
     ])
 
     files["course.xml"] = _xml(etree.Element("course", url_name=run, org=org, course=number))

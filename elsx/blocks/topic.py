@@ -12,7 +12,7 @@ from elsx.authoring import OVERRIDE_FIELDS, topic_for
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx import templating
 from elsx.engagement import api as engagement
-from elsx.errors import NotAllowed, NotFound
+from elsx.errors import Conflict, NotAllowed, NotFound
 from elsx.validation import require_keys
 
 
@@ -277,16 +277,29 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler(author=True)
     def studio_submit(self, data, learner):
-        """Save Studio's editor: course authors only; all or nothing."""
+        """Save Studio's editor: course authors only; all or nothing.
+
+        A save that would leave an error (the course's hours total, which an author fixes across two
+        topics) waits for "confirm": true; the problems and what the sanitizer removed come back either way.
+        """
         if not compat.can_author(self, learner):
             raise NotAllowed(_("Only the course team can edit this topic."))
+        data = dict(data)
+        confirmed = data.pop("confirm", False) is True
         current = {name: getattr(self, name) for name in authoring.SETTINGS_FIELDS + OVERRIDE_FIELDS}
-        for name, value in authoring.editor_changes(data, current).items():
+        changes = authoring.editor_changes(data, current)
+        merged = dict(current, **changes)
+        found = [{"severity": p.severity, "message": p.message}
+                 for p in authoring.problems(merged["topic_id"], {name: merged[name] for name in OVERRIDE_FIELDS},
+                                             merged["pass_mark"])]
+        removed = authoring.removed_html(data)
+        if not confirmed and any(problem["severity"] == authoring.ERROR for problem in found):
+            raise Conflict(_("Not saved yet: this change leaves an error. Save anyway, or change it."),
+                           problems=found, removed=removed, needs_confirmation=True)
+        for name, value in changes.items():
             setattr(self, name, value)
         self.save()
-        return {"saved": True, "problems": [{"severity": p.severity, "message": p.message}
-                                             for p in authoring.problems(self.topic_id, self._overrides(),
-                                                                         self.pass_mark)]}
+        return {"saved": True, "problems": found, "removed": removed}
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):

@@ -31,6 +31,7 @@ def write_requests(alice_number):
         ("elsx_certificate", "reinstate"): (STAFF, {"number": alice_number, "reason": "Revoked in error"}),
         ("elsx_cohort", "issue_certificates"): (STAFF, {}),
         ("elsx_cohort", "export"): (STAFF, {"kind": "roster"}),
+        ("elsx_cohort", "nudge_send"): (STAFF, {"status": "behind"}),
         ("elsx_readiness", "link"): (MALLORY, {"agency": "Harbor Police Department", "kind": "psap"}),
         ("elsx_readiness", "attest"): (ALICE, {"criterion": "executive",
                                                "evidence": {"training": "mkrp_online", "completed_on": "2025-02-03"}}),
@@ -51,7 +52,8 @@ REPEATED = {("elsx_certificate", "revoke"): 409, ("elsx_certificate", "reissue")
 def test_every_state_changing_handler_is_in_the_double_submit_list():
     reads = {("elsx_progress", "refresh"), ("elsx_cohort", "grid"), ("elsx_cohort", "refresh"),
              ("elsx_cohort", "learner"), ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-             ("elsx_cohort", "export_status"), ("elsx_readiness", "suggest"), ("elsx_readiness", "agencies")}
+             ("elsx_cohort", "export_status"), ("elsx_cohort", "nudge_preview"),
+             ("elsx_readiness", "suggest"), ("elsx_readiness", "agencies")}
     assert set(WRITES) | reads == set(inventory.json_handlers_with(
         inventory.LEARNER, inventory.STAFF_ONLY, inventory.AUTHORING))
 

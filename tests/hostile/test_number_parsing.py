@@ -45,6 +45,8 @@ NOT_REQUEST_NUMBERS = {
     ("elsx/estimates.py", "*"): "settings and the bundled curriculum's words, hours and minutes",
     ("elsx/progress.py", "required_seconds"): "a setting times the curriculum's hours",
     ("elsx/progress.py", "_acted"): "a setting",
+    ("elsx/compat.py", "_platform_user_id"): "platform user ids of stored profiles",
+    ("elsx/nudges/api.py", "min_interval"): "a setting",
 }
 
 
