@@ -1,6 +1,6 @@
 """Learner retirement: remove a learner's personal data when the platform retires their account.
 
-Reflections are emptied, profile fields scrubbed, and certificates revoked
+Reflections are emptied, capstone plans deleted, profile fields scrubbed, and certificates revoked
 with their snapshot name removed and their stored PDFs (which print the
 name) deleted. Certificate numbers stay, so a verification
 request for one says "revoked" rather than "not found". Safe to run again.
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from elsx import compat
+from elsx.capstone import api as capstone
 from elsx.models import Certificate, LearnerProfile, TopicProgress
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Retired:
     certificates_revoked: int
     certificates_scrubbed: int
     files_deleted: int = 0
+    plans: int = 0
 
 
 def retire_learner(learner_id, course_key=None):
@@ -52,8 +54,10 @@ def retire_learner(learner_id, course_key=None):
         paths = list(Certificate.objects.filter(**scope).exclude(pdf_path="").values_list("pdf_path", flat=True))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
+        # A capstone plan names people and places throughout: it goes entirely.
+        plans = capstone.erase_for_learner(scope["learner_id"], scope.get("course_key"))
     # Files go after the commit: a rolled-back retirement must not lose them.
-    result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths))
+    result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths), plans)
     log.info("elsx: retired learner %s in %s: %s", scope["learner_id"], course_key or "every course", result)
     return result
 

@@ -9,6 +9,7 @@ from xblock.validation import ValidationMessage
 
 from elsx import authoring, compat, olx, progress
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
+from elsx.blocks.activities import TopicActivitiesMixin
 from elsx.blocks.base import ElsxBlockMixin, json_handler
 from elsx import templating
 from elsx.errors import InvalidInput, NotAllowed, NotFound
@@ -16,7 +17,7 @@ from elsx.errors import InvalidInput, NotAllowed, NotFound
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
+class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, TopicActivitiesMixin, XBlock):
     """One of the ten topics. Content comes from the curriculum unless an author overrides it."""
 
     display_name = String(display_name=_("Display name"), default="Topic", scope=Scope.settings)
@@ -80,8 +81,10 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             state = progress.TopicState(topic_id=topic.id)
         else:
             state = progress.record_visit(self.course_key(), learner, topic)
-        return self.fragment("elsx/topic.html", self._context(topic, state, learner),
-                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"),
+        context = self._context(topic, state, learner)
+        context.update(self.activity_context(topic, learner))
+        return self.fragment("elsx/topic.html", context,
+                             js_class="ElsxTopic", js=("js/elsx.js", "js/activities.js", "js/topic.js"),
                              js_args={"readLabel": str(_("Read"))})  # translated here, shown by topic.js
 
     def student_view_data(self, context=None):

@@ -126,7 +126,9 @@ def snapshot(ignore=()):
     """Every row of every elsx table plus the workbench's block field storage, as plain data."""
     from workbench.models import XBlockState
     state = {}
-    for model in (LearnerProfile, TopicProgress, Certificate, ExportJob, XBlockState):
+    from elsx.models import CommunityActionPlan, ScenarioChoice
+    for model in (LearnerProfile, TopicProgress, Certificate, ExportJob, XBlockState, ScenarioChoice,
+                  CommunityActionPlan):
         rows = []
         for row in model.objects.order_by("pk").values():
             if model is XBlockState and row["state"].strip() == "{}":

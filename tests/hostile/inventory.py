@@ -17,6 +17,7 @@ BLOCK_XML = {
     "elsx_progress": "<elsx_progress/>",
     "elsx_certificate": "<elsx_certificate/>",
     "elsx_cohort": cohort_xml(),
+    "elsx_capstone": "<elsx_capstone/>",
 }
 
 # (block type, handler) -> policy. "GET" marks a plain XBlock.handler download.
@@ -25,6 +26,11 @@ HANDLERS = {
     ("elsx_topic", "submit_check"): LEARNER,
     ("elsx_topic", "save_reflection"): LEARNER,
     ("elsx_topic", "studio_submit"): AUTHORING,
+    ("elsx_topic", "choose_scenario"): LEARNER,
+    ("elsx_capstone", "save_plan"): LEARNER,
+    ("elsx_capstone", "submit_plan"): LEARNER,
+    ("elsx_capstone", "withdraw_plan"): LEARNER,
+    ("elsx_capstone", "download"): LEARNER,
     ("elsx_progress", "refresh"): LEARNER,
     ("elsx_certificate", "claim"): LEARNER,
     ("elsx_certificate", "download"): LEARNER,
@@ -43,7 +49,7 @@ HANDLERS = {
 }
 
 # Handlers that answer GET with a file (plain XBlock.handler); every other one is a JSON POST handler.
-DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download")}
+DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download"), ("elsx_capstone", "download")}
 
 # URL name (namespace elsx) -> policy. All are read-only; none may accept a POST.
 VIEWS = {
@@ -101,6 +107,17 @@ def ident(key):
     return f"{key[0]}.{key[1]}"
 
 
+def sample_plan():
+    """A complete capstone plan, typed by whoever is calling."""
+    goal = {"goal": "A goal typed by whoever is calling", "owner": "An owner", "timeline": "By month six",
+            "resources": "Staff time", "partners": "The county PSAP", "measure": "Share trained, 60% to 100%"}
+    return {"readiness": {key: {"status": "met", "evidence": "Evidence typed by the caller", "gap": ""}
+                          for key in ("executive_training", "policy", "personnel_training")},
+            "goals": [dict(goal), dict(goal), dict(goal)],
+            "communication": {"personnel": "Roll call", "partners": "MDT meeting", "community": "Council report",
+                              "first_review": "2027-03-01"}}
+
+
 def sample_request(key, alice_number):
     """A well-formed request for each handler: (JSON body or None, query string)."""
     from elsx.curriculum import get_curriculum
@@ -110,6 +127,11 @@ def sample_request(key, alice_number):
         ("elsx_topic", "submit_check"): {"answers": {q.id: q.correct_option_id for q in topic.questions}},
         ("elsx_topic", "save_reflection"): {"text": "A reflection typed by whoever is calling this handler."},
         ("elsx_topic", "studio_submit"): {"title": "A title typed by whoever is calling"},
+        ("elsx_topic", "choose_scenario"): {"scenario": topic.scenarios[0].id, "stage": topic.scenarios[0].stages[0].id,
+                                            "choice": topic.scenarios[0].stages[0].choices[0].id},
+        ("elsx_capstone", "save_plan"): sample_plan(),
+        ("elsx_capstone", "submit_plan"): sample_plan(),
+        ("elsx_capstone", "withdraw_plan"): {},
         ("elsx_progress", "refresh"): {},
         ("elsx_certificate", "claim"): {"legal_name": "Claimed Name", "agency": "Claimed Agency",
                                         "role": "le_executive"},
@@ -128,6 +150,7 @@ def sample_request(key, alice_number):
     queries = {
         ("elsx_certificate", "download"): f"number={alice_number}",
         ("elsx_cohort", "download"): "kind=credit",
+        ("elsx_capstone", "download"): "",
     }
     if key in DOWNLOADS:
         return None, queries[key]

@@ -23,6 +23,9 @@ REQUIRED = {
     ("elsx_cohort", "export"): {"kind"},
     ("elsx_cohort", "export_status"): {"job"},
     ("elsx_cohort", "submit_studio_edits"): {"values"},
+    ("elsx_topic", "choose_scenario"): {"scenario", "stage", "choice"},
+    ("elsx_capstone", "save_plan"): {"readiness", "goals", "communication"},
+    ("elsx_capstone", "submit_plan"): {"readiness", "goals", "communication"},
 }
 # Fields that take a number, for NaN and infinities.
 NUMERIC = {
@@ -130,7 +133,8 @@ def replaced(body, name, inner, value):
 @pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k in dict(inventory.HANDLERS) and k not in
                                  {("elsx_progress", "refresh"), ("elsx_cohort", "refresh"),
                                   ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-                                  ("elsx_cohort", "issue_certificates")}], ids=inventory.ident)
+                                  ("elsx_cohort", "issue_certificates"),
+    ("elsx_capstone", "withdraw_plan")}], ids=inventory.ident)
 def test_wrong_types_are_4xx(attempt, world, key):
     tried = 0
     for name, body, inner in typed_fields(key, world):
@@ -148,7 +152,8 @@ def test_wrong_types_are_4xx(attempt, world, key):
 @pytest.mark.parametrize("bad", list(BAD_STRINGS))
 @pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k not in {
     ("elsx_progress", "refresh"), ("elsx_cohort", "refresh"), ("elsx_cohort", "emails"),
-    ("elsx_cohort", "agencies"), ("elsx_cohort", "issue_certificates")}], ids=inventory.ident)
+    ("elsx_cohort", "agencies"), ("elsx_cohort", "issue_certificates"),
+    ("elsx_capstone", "withdraw_plan")}], ids=inventory.ident)
 def test_huge_strings_nul_bytes_and_lone_surrogates_are_4xx(attempt, world, key, bad):
     tried = 0
     for name, body, inner in typed_fields(key, world):
@@ -184,6 +189,7 @@ BAD_QUERIES = {
                                   "job=99999999999999999999999999", "kind=roster&page=NaN",
                                   "kind=roster&search=%00", "kind=roster&page_size=1e999", "kind=roster&zz=1",
                                   "kind=roster&search=" + "A" * 100_000],
+    ("elsx_capstone", "download"): ["learner=alice", "zz=1", "x=%ED%A0%80"],
 }
 
 

@@ -71,4 +71,7 @@ function ElsxTopic(runtime, element, args) {
       if (saved) { saved.focus(); }
     });
   });
+
+  /* Case studies and the capstone plan live in activities.js. */
+  if (window.ElsxTopicActivities) { window.ElsxTopicActivities(runtime, element, root); }
 }
