@@ -652,6 +652,49 @@ def load_start_here(folder=None):
     return _course_file(folder, START_HERE_FILE, "start_here")
 
 
+MAX_SCENARIO_XML = 50000
+
+
+def parse_scenario_xml(text):
+    """(Scenario or None, [problem messages]) for one <scenario> element as text (Studio and OLX)."""
+    if not isinstance(text, str) or not text.strip():
+        return None, ["a case study is empty"]
+    if len(text) > MAX_SCENARIO_XML:
+        return None, [f"a case study must be at most {MAX_SCENARIO_XML} characters of XML"]
+    try:
+        element = etree.fromstring(text.strip().encode("utf-8"),
+                                   etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return None, [f"a case study is not well-formed XML: {exc.msg}"]
+    if element.tag != "scenario":
+        return None, [f"a case study must be a <scenario> element, not <{element.tag}>"]
+    reader = _Reader(".")
+    scenario = reader.scenario("scenario.xml", element, set())
+    messages = [f"line {p.line}: {p.message}" if p.line else p.message for p in reader.problems]
+    return (None if messages else scenario), messages
+
+
+def scenario_to_xml(scenario):
+    """The <scenario> element for a Scenario, in the curriculum's own format (parse_scenario_xml reads it)."""
+    import lxml.html
+    root = etree.Element("scenario", id=scenario.id, title=scenario.title, minutes=str(scenario.minutes))
+    etree.SubElement(root, "setting").text = scenario.setting
+    for stage in scenario.stages:
+        attrs = {"id": stage.id, **({"title": stage.title} if stage.title else {})}
+        stage_element = etree.SubElement(root, "stage", attrs)
+        etree.SubElement(stage_element, "situation").text = stage.situation
+        for choice in stage.choices:
+            choice_element = etree.SubElement(stage_element, "choice", id=choice.id,
+                                              **({"recommended": "true"} if choice.recommended else {}))
+            etree.SubElement(choice_element, "text").text = choice.text
+            etree.SubElement(choice_element, "consequence").text = choice.consequence
+    debrief = etree.SubElement(root, "debrief")
+    # debrief_html is sanitized HTML (elsx.sanitize); lxml.html reads it, and <br> comes out as <br/>.
+    for child in lxml.html.fragment_fromstring(scenario.debrief_html or "<p></p>", create_parent="div"):
+        debrief.append(child)
+    return etree.tostring(root, encoding="unicode")
+
+
 def lint(curriculum):
     """Course-quality problems the loader tolerates but `check` reports: guessable checks."""
     found = []

@@ -13,6 +13,7 @@ attributes, which nobody can review in a diff):
           <explanation>...</explanation></question>
       </questions>
       <reflection_prompt>...</reflection_prompt>
+      <scenarios><scenario id="..." title="..." minutes="15">...</scenario></scenarios>
     </elsx_topic>
 
 The course export follows the layout Studio writes and imports: course.xml
@@ -32,8 +33,9 @@ from elsx.authoring import topic_to_fields
 from elsx.curriculum import START_HERE_FILE, load_start_here
 from elsx.resources import curriculum_dir
 
-CHILD_FIELDS = ("summary", "objectives", "sections", "questions", "reflection_prompt")
+CHILD_FIELDS = ("summary", "objectives", "sections", "questions", "reflection_prompt", "scenarios")
 GRADED_FORMAT = "Knowledge Check"
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 BLOCK_TYPES = {"topic": "elsx_topic", "progress": "elsx_progress", "certificate": "elsx_certificate",
                "cohort": "elsx_cohort"}
 BUILTIN_TYPES = frozenset({"course", "chapter", "sequential", "vertical"})
@@ -78,6 +80,14 @@ def write_children(node, values):
             _text_element(element, "explanation", str(question.get("explanation", "")))
     if values.get("reflection_prompt"):
         _text_element(node, "reflection_prompt", values["reflection_prompt"])
+    if values.get("scenarios"):
+        # Case studies as real <scenario> elements (modules/README.md), so a course export diff is readable.
+        container = etree.SubElement(node, "scenarios")
+        for text in values["scenarios"]:
+            try:
+                container.append(etree.fromstring(str(text).encode("utf-8"), _SAFE_PARSER))
+            except etree.XMLSyntaxError:
+                _text_element(container, "scenario_text", str(text))  # kept verbatim; validate() names the problem
 
 
 def _strip(element):
@@ -95,6 +105,10 @@ def read_children(node):
             values[child.tag] = _strip(child)
         elif child.tag == "objectives":
             values["objectives"] = [_strip(item) for item in child.iterchildren("objective")]
+        elif child.tag == "scenarios":
+            values["scenarios"] = [etree.tostring(item, encoding="unicode", with_tail=False).strip()
+                                   if item.tag == "scenario" else _strip(item)
+                                   for item in child if isinstance(item.tag, str)]
         elif child.tag == "sections":
             values["sections"] = [
                 {"id": item.get("id", ""), "title": item.get("title", ""), "body_html": _strip(item)}

@@ -162,3 +162,59 @@ def test_staff_drill_down_lists_the_decisions(make_block, topic):
     assert "Case-study decisions" in body["html"]
     assert wrong(stage).text[:40].replace("'", "&#x27;") in body["html"].replace("&quot;", '"')
     assert "not the recommended choice" in body["html"]
+
+
+# --- OLX and Studio -------------------------------------------------------------
+
+def test_every_case_study_survives_its_xml_form():
+    from elsx.curriculum import parse_scenario_xml, scenario_to_xml
+    for topic in get_curriculum().topics:
+        for scenario in topic.scenarios:
+            parsed, problems = parse_scenario_xml(scenario_to_xml(scenario))
+            assert problems == [] and parsed == scenario
+
+
+def edited_scenario(topic):
+    from elsx.curriculum import scenario_to_xml
+    return scenario_to_xml(topic.scenarios[0]).replace(topic.scenarios[0].title, "An edited case &amp; its title")
+
+
+def test_a_studio_edit_of_a_case_study_is_saved_rendered_and_round_trips_in_olx(make_block, topic):
+    from lxml import etree
+
+    from elsx import authoring
+    block = make_block(XML, "instructor")
+    data = authoring.editor_values(topic, topic.title, 80)
+    html = render(block, "studio_view")
+    assert 'data-list="scenarios"' in html and "data-item=\"scenario\"" in html
+    status, body = call(block, "studio_submit", data)
+    assert status == 200 and not block.fields["scenarios"].is_set_on(block) or block.scenarios == []
+    data["scenarios"] = [edited_scenario(topic)]
+    status, body = call(block, "studio_submit", data)
+    assert status == 200, body
+    assert block.topic().scenarios[0].title == "An edited case & its title"
+    assert "An edited case &amp; its title" in render(as_user(block, "learner-1"))
+    node = etree.Element("placeholder")
+    block.add_xml_to_node(node)
+    xml = etree.tostring(node, encoding="unicode")
+    assert "<scenarios><scenario " in xml
+    parsed = make_block(xml, "instructor")
+    assert parsed.scenarios == block.scenarios and parsed.topic() == block.topic()
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    ("<scenario id='x'", "not well-formed"),
+    ("<stage id='x'/>", "must be a <scenario>"),
+    ("<scenario id='x' title='t' minutes='5'><setting>s</setting><debrief><p>d</p></debrief></scenario>",
+     "at least two stages"),
+    ('<!DOCTYPE s [<!ENTITY e SYSTEM "file:///etc/passwd">]><scenario id="x" title="&e;" minutes="5"/>', "Case study 1"),
+])
+def test_a_broken_case_study_is_refused_and_changes_nothing(make_block, topic, bad, fragment):
+    from elsx import authoring
+    block = make_block(XML, "instructor")
+    data = authoring.editor_values(topic, topic.title, 80)
+    data["scenarios"] = [bad]
+    status, body = call(block, "studio_submit", data)
+    assert status == 400 and fragment in body["error"], body
+    assert block.scenarios == []
+    assert "root:" not in body["error"]

@@ -35,6 +35,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, TopicActivitiesMixin, X
     sections = List(display_name=_("Sections"), default=[], scope=Scope.content)
     questions = List(display_name=_("Knowledge-check questions"), default=[], scope=Scope.content)
     reflection_prompt = String(display_name=_("Reflection prompt"), default="", scope=Scope.content)
+    # Each a <scenario> element as text, in the curriculum's format (modules/README.md).
+    scenarios = List(display_name=_("Case studies"), default=[], scope=Scope.content)
 
     has_score = True
     icon_class = "problem"
