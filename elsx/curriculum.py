@@ -28,7 +28,9 @@ OUTLINE_FILE = "outline.xml"
 START_HERE_FILE = "start-here.xml"
 FINAL_ASSESSMENT_FILE = "final-assessment.xml"
 EVALUATION_FILE = "evaluation.xml"
-NON_TOPIC_FILES = frozenset({OUTLINE_FILE, START_HERE_FILE, FINAL_ASSESSMENT_FILE, EVALUATION_FILE})
+DISCUSSIONS_FILE = "discussions.xml"
+NON_TOPIC_FILES = frozenset({OUTLINE_FILE, START_HERE_FILE, FINAL_ASSESSMENT_FILE, EVALUATION_FILE,
+                             DISCUSSIONS_FILE})
 
 
 @dataclass(frozen=True)
@@ -571,6 +573,48 @@ class _Reader:
         return Orientation(self.text(path, root, "title"), self.text(path, root, "summary", required=False),
                            sections)
 
+    def discussions(self):
+        path, root = self.root_of(DISCUSSIONS_FILE, "discussions")
+        if root is None:
+            return None
+        prompts, seen, weeks = [], set(), set()
+        for element in root.findall("discussion"):
+            prompt_id = self.ident(path, element, "discussion", seen)
+            title = (element.get("title") or "").strip()
+            week = self.minutes_or_year(path, element, "week", 1, WEEKS)
+            if not title:
+                self.problem(path, element.sourceline, "discussion has no title attribute")
+            if week in weeks:
+                self.problem(path, element.sourceline, f"week {week} has two discussion prompts")
+            weeks.add(week)
+            body = self.markup(path, element)
+            if not body:
+                self.problem(path, element.sourceline, f"discussion {prompt_id!r} has no prompt")
+            prompts.append(DiscussionPrompt(prompt_id, week, title, body))
+        missing = sorted(set(range(1, WEEKS + 1)) - weeks)
+        if missing:
+            self.problem(path, root.sourceline, f"no discussion prompt for week(s) {missing}")
+        note = self.text(path, root, "note", required=False)
+        return Discussions(tuple(sorted(prompts, key=lambda prompt: prompt.week)), note)
+
+
+@dataclass(frozen=True)
+class DiscussionPrompt:
+    """A weekly discussion: not a requirement for credit."""
+    id: str
+    week: int
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class Discussions:
+    prompts: tuple
+    note: str = ""
+
+    def for_week(self, week):
+        return next((prompt for prompt in self.prompts if prompt.week == week), None)
+
 
 @dataclass(frozen=True)
 class FinalQuestion:
@@ -650,6 +694,11 @@ def load_evaluation(folder=None):
 def load_start_here(folder=None):
     """The Start here orientation; raises CurriculumError."""
     return _course_file(folder, START_HERE_FILE, "start_here")
+
+
+def load_discussions(folder=None):
+    """The six weekly discussion prompts; raises CurriculumError."""
+    return _course_file(folder, DISCUSSIONS_FILE, "discussions")
 
 
 MAX_SCENARIO_XML = 50000
@@ -744,7 +793,8 @@ def main(argv=None):
         problems = lint(curriculum)
         for name, load in ((FINAL_ASSESSMENT_FILE, lambda: load_final_assessment(folder, curriculum.topic_ids())),
                            (EVALUATION_FILE, lambda: load_evaluation(folder)),
-                           (START_HERE_FILE, lambda: load_start_here(folder))):
+                           (START_HERE_FILE, lambda: load_start_here(folder)),
+                           (DISCUSSIONS_FILE, lambda: load_discussions(folder))):
             if (Path(folder) / name).is_file():
                 try:
                     load()
