@@ -1,4 +1,5 @@
 """Workbench scenarios: the whole course, and one scenario per topic."""
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from elsx.capstone.api import ACTIVITY_ID as CAPSTONE_ACTIVITY
@@ -28,7 +29,10 @@ def whole_course_xml(curriculum=None):
     return "".join(parts)
 
 
+@lru_cache(maxsize=None)
 def _block_installed(name):
+    # Cached: each look-up scans every installed distribution's entry points, and the workbench
+    # builds its scenarios on the first request, which must stay quick.
     from xblock.core import XBlock
     from xblock.plugin import PluginMissingError
     try:

@@ -97,7 +97,9 @@ def _wait_until_up(url, process, log_path, timeout=60):
         if process.poll() is not None:
             raise RuntimeError(f"workbench server exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            # A long timeout: the workbench builds every scenario during the first request, and a
+            # retry that timed out early would get a 200 from a half-built list (the next scenario 404s).
+            with urllib.request.urlopen(url, timeout=max(2.0, deadline - time.monotonic())) as response:
                 if response.status == 200:
                     return
         except OSError:
