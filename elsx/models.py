@@ -163,6 +163,7 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} export for {self.course_key} ({self.status})"
+from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLog  # noqa: E402,F401
 
 from elsx.scenarios.models import ScenarioChoice  # noqa: E402,F401  pylint: disable=wrong-import-position
 from elsx.capstone.models import CommunityActionPlan  # noqa: E402,F401  pylint: disable=wrong-import-position
