@@ -30,3 +30,12 @@ def test_capstone_shows_the_action_plan_activity(make_block):
 def test_topic_without_a_content_note_shows_none(make_block):
     page = render(make_block('<elsx_topic topic_id="media-relations"/>', "learner-1"))
     assert "elsx-topic__note" not in page
+
+
+def test_topics_one_to_nine_end_their_case_with_an_agency_check_that_feeds_the_plan(make_block):
+    from elsx.curriculum import get_curriculum
+    for topic in get_curriculum().topics[:9]:
+        [check] = [activity for activity in topic.activities if activity.id == "agency-check"]
+        assert check.minutes == 5 and "Community Action Plan" in check.body_html, topic.id
+    page = render(make_block('<elsx_topic topic_id="federal-resources"/>', "learner-1"))
+    assert 'data-activity-id="agency-check"' in page and "Agency check: the verified contact roster" in page
