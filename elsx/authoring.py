@@ -112,7 +112,8 @@ def apply_overrides(base, overrides):
         scenarios=parsed_scenarios(values.get("scenarios")) if is_set("scenarios", overrides.get("scenarios"))
         else (base.scenarios if base is not None else ()),
         # Not editable in Studio yet: they always come from the curriculum file.
-        **{name: getattr(base, name) for name in ("content_note", "sources", "activities") if base is not None},
+        **{name: getattr(base, name) for name in ("content_note", "sources", "activities", "reflection_minutes")
+           if base is not None},
     )
 
 

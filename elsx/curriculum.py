@@ -130,6 +130,7 @@ class Topic:
     sources: tuple = ()
     scenarios: tuple = ()
     activities: tuple = ()
+    reflection_minutes: int = 0  # <reflection minutes="...">, for the schedule; 0 when not declared
 
     def section_ids(self):
         return [section.id for section in self.sections]
@@ -249,6 +250,8 @@ class _Reader:
         questions = self.questions(path, root)
         reflection = root.find("reflection")
         prompt = self.text(path, reflection, "prompt") if reflection is not None else ""
+        reflection_minutes = (self.minutes_or_year(path, reflection, "minutes", 1, 240, required=False)
+                              if reflection is not None else 0)
         if reflection is None:
             self.problem(path, root.sourceline, "missing <reflection> with a <prompt>")
         resources = self.resources(path, root)
@@ -262,7 +265,7 @@ class _Reader:
         return Topic(id=topic_id, title=title, summary=summary, hours=hours, objectives=objectives,
                      sections=sections, questions=questions, reflection_prompt=prompt,
                      resources=resources, source=path.name, content_note=content_note, sources=sources,
-                     scenarios=scenarios, activities=activities)
+                     scenarios=scenarios, activities=activities, reflection_minutes=reflection_minutes)
 
     def hours(self, path, root):
         raw = root.get("credit-hours")

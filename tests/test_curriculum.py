@@ -374,3 +374,10 @@ def test_discussions_need_one_prompt_per_week_and_check_reports_them(broken, cap
     err = capsys.readouterr().err
     assert "discussions.xml" in err and "week 5 has two discussion prompts" in err
     assert "no discussion prompt for week(s) [6]" in err and "<script> is not allowed" in err
+
+
+def test_reflection_minutes_are_read_for_the_schedule(broken):
+    from elsx.curriculum import load_curriculum
+    assert all(topic.reflection_minutes == 20 for topic in load_curriculum(broken).topics)
+    edit(broken / "media-relations.xml", '<reflection minutes="20">', '<reflection minutes="soon">')
+    assert any("minutes must be a whole number" in problem for problem in problems_of(broken))
