@@ -39,3 +39,27 @@ def test_topics_one_to_nine_end_their_case_with_an_agency_check_that_feeds_the_p
         assert check.minutes == 5 and "Community Action Plan" in check.body_html, topic.id
     page = render(make_block('<elsx_topic topic_id="federal-resources"/>', "learner-1"))
     assert 'data-activity-id="agency-check"' in page and "Agency check: the verified contact roster" in page
+
+
+def test_every_topic_has_genuine_material_for_its_credit_hours():
+    """Credited hours x 50 minutes, by the schedule's estimate (elsx.estimates once it is on main)."""
+    import re
+    from html import unescape
+
+    from elsx.curriculum import get_curriculum
+    try:
+        from elsx import estimates
+    except ImportError:
+        estimates = None
+    total = 0
+    for topic in get_curriculum().topics:
+        if estimates is not None:
+            minutes = estimates.topic_estimate(topic).minutes
+        else:  # the same rule: 200 words a minute, 1.5 minutes a question, declared minutes
+            words = sum(len(re.findall(r"\w+(?:[-'’]\w+)*", unescape(re.sub(r"<[^>]+>", " ", s.body_html))))
+                        for s in topic.sections)
+            minutes = (words / 200 + 1.5 * len(topic.questions) + topic.reflection_minutes
+                       + sum(s.minutes for s in topic.scenarios) + sum(a.minutes for a in topic.activities))
+        assert minutes >= float(topic.hours) * 50, (topic.id, minutes)
+        total += minutes
+    assert total >= 11 * 50
