@@ -40,6 +40,7 @@ BLOCKS = {
     "elsx_certificate": "elsx.blocks.certificate:CertificateBlock",
     "elsx_cohort": "elsx.blocks.cohort:CohortBlock",
     "elsx_readiness": "elsx.blocks.readiness:ReadinessBlock",
+    "elsx_capstone": "elsx.blocks.capstone:CapstoneBlock",
 }
 
 setup(

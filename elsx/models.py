@@ -178,3 +178,5 @@ from elsx.cohort.models import ExportLink  # noqa: E402,F401  pylint: disable=wr
 from elsx.nudges.models import NudgeLog  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLog  # noqa: E402,F401
 from elsx.engagement.models import EngagedDay, EngagementClock  # noqa: E402,F401
+from elsx.scenarios.models import ScenarioChoice  # noqa: E402,F401  pylint: disable=wrong-import-position
+from elsx.capstone.models import CommunityActionPlan  # noqa: E402,F401  pylint: disable=wrong-import-position

@@ -9,6 +9,7 @@ from xblock.validation import ValidationMessage
 
 from elsx import authoring, compat, conf, estimates, events, olx, progress
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
+from elsx.blocks.activities import TopicActivitiesMixin
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx import templating
 from elsx.engagement import api as engagement
@@ -18,7 +19,7 @@ from elsx.validation import require_keys
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
+class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, TopicActivitiesMixin, XBlock):
     """One of the ten topics. Content comes from the curriculum unless an author overrides it."""
 
     display_name = String(display_name=_("Display name"), default="Topic", scope=Scope.settings)
@@ -36,6 +37,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
     sections = List(display_name=_("Sections"), default=[], scope=Scope.content)
     questions = List(display_name=_("Knowledge-check questions"), default=[], scope=Scope.content)
     reflection_prompt = String(display_name=_("Reflection prompt"), default="", scope=Scope.content)
+    # Each a <scenario> element as text, in the curriculum's format (modules/README.md).
+    scenarios = List(display_name=_("Case studies"), default=[], scope=Scope.content)
 
     has_score = True
     icon_class = "problem"
@@ -102,8 +105,10 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             state = progress.topic_state(self.course_key(), learner.id, topic)
         else:
             state = progress.record_visit(self.course_key(), learner, topic)
-        return self.fragment("elsx/topic.html", self._context(topic, state, learner),
-                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"), js_args=self._heartbeat_args())
+        context = self._context(topic, state, learner)
+        context.update(self.activity_context(topic, learner))
+        return self.fragment("elsx/topic.html", context, js_class="ElsxTopic",
+                             js=("js/elsx.js", "js/activities.js", "js/topic.js"), js_args=self._heartbeat_args())
 
     @safe_view_data
     def student_view_data(self, context=None):

@@ -186,6 +186,8 @@ function ElsxTopic(runtime, element, args) {
   window.ElsxEngagement.configure(((args && args.heartbeatSeconds) || 30) * 1000,
                                   ((args && args.idleSeconds) || 300) * 1000);
   window.ElsxEngagement.register({root: root, beat: heartbeat});
+  /* Case studies and the capstone plan live in activities.js. */
+  if (window.ElsxTopicActivities) { window.ElsxTopicActivities(runtime, element, root); }
 }
 
 /* One heartbeat per period for the whole page: only while the page is visible and the learner used
