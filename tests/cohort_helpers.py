@@ -40,7 +40,7 @@ def add_learner(learner_id, done=(), course=COURSE, last_activity=None, certific
     """A learner who completed the given topics through elsx.progress, the last action at last_activity.
 
     A fake clock runs the topics ten minutes apart, ending an hour before
-    last_activity (default: a day ago), then a visit at last_activity itself.
+    last_activity (default: a day ago), then one more action at last_activity itself.
     last_activity=False: never active. Profile fields the API doesn't own
     (agency, role, claim details) are written directly, as a claim would.
     """
@@ -57,8 +57,8 @@ def add_learner(learner_id, done=(), course=COURSE, last_activity=None, certific
                 clock.set(first + timedelta(minutes=10) * index)
                 complete_topic(course, who, curriculum.topic(topic_id))
             clock.set(last_activity)
-            if done:
-                progress.record_visit(course, who, curriculum.topic(done[-1]))
+            if done:  # the same reflection saved again: an action, nothing else changes
+                progress.save_reflection(course, who, curriculum.topic(done[-1]), REFLECTION)
             else:
                 LearnerProfile.objects.filter(pk=profile.pk).update(first_activity_at=last_activity,
                                                                     last_activity_at=last_activity)
@@ -83,7 +83,8 @@ def add_learner_rows(learner_id, done=(), course=COURSE, last_activity=None, **f
         completed_at=max(completed.values()) if len(done) == len(curriculum.topics) else None, **fields)
     TopicProgress.objects.bulk_create([TopicProgress(
         course_key=course, learner_id=learner_id, topic_id=topic_id, sections_viewed=list(topic.section_ids()),
-        first_viewed_at=at, sections_viewed_at=at, check_passed_at=at, reflection_saved_at=at, completed_at=at,
+        first_viewed_at=at, started_at=at, sections_viewed_at=at, check_passed_at=at, reflection_saved_at=at,
+        completed_at=at,
         attempts=1, best_score=100, last_score=100, last_answers=correct_answers(topic), reflection=REFLECTION)
         for topic_id, at in completed.items() for topic in [curriculum.topic(topic_id)]])
     return profile

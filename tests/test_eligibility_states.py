@@ -189,3 +189,14 @@ def test_the_default_order_is_100(registered):
     registered(default)
     registered(explicit, order=100)
     assert _keys(eligibility.check(COURSE, "nobody")) == ["default", "explicit"]
+
+
+def test_order_wins_over_the_providers_name(registered):
+    def zz_first(course_key, learner_id, context):
+        return Requirement(key="zz", label="Z", met=True)
+
+    def aa_last(course_key, learner_id, context):
+        return Requirement(key="aa", label="A", met=True)
+    registered(aa_last, order=200)
+    registered(zz_first, order=50)
+    assert _keys(eligibility.check(COURSE, "nobody")) == ["zz", "aa"]

@@ -164,20 +164,17 @@ def test_a_reflection_saved_again_unchanged_keeps_its_time(topic, clock):
     assert changed.reflection == REFLECTION + " Also training."
 
 
-def test_visits_move_last_activity_at_most_every_five_minutes(topic, clock):
-    progress.record_visit(COURSE, WHO, topic)
-    profile = LearnerProfile.objects.get(learner_id="p1")
-    first = profile.last_activity_at
-    assert profile.first_activity_at == first and TopicProgress.objects.get(learner_id="p1").first_viewed_at
-    clock.set(first + timedelta(minutes=4))
-    progress.record_visit(COURSE, WHO, topic)
-    assert LearnerProfile.objects.get(learner_id="p1").last_activity_at == first
-    clock.set(first + timedelta(minutes=6))
+def test_a_visit_records_the_first_view_once_and_is_no_activity(topic, clock):
     state = progress.record_visit(COURSE, WHO, topic)
+    first_seen = TopicProgress.objects.get(learner_id="p1").first_viewed_at
+    profile = LearnerProfile.objects.get(learner_id="p1")
+    assert first_seen is not None and state.first_viewed_at == first_seen
+    assert (profile.first_activity_at, profile.last_activity_at) == (None, None)
+    clock.set(first_seen + timedelta(minutes=6))
+    again = progress.record_visit(COURSE, WHO, topic)
     profile.refresh_from_db()
-    assert profile.last_activity_at == first + timedelta(minutes=6) and profile.first_activity_at == first
-    assert state.first_viewed_at == TopicProgress.objects.get(learner_id="p1").first_viewed_at
-    assert state.status == progress.STATUS_IN_PROGRESS
+    assert again.first_viewed_at == first_seen == TopicProgress.objects.get(learner_id="p1").first_viewed_at
+    assert profile.last_activity_at is None
 
 
 def test_a_new_topic_state_is_not_started(topic):
