@@ -45,6 +45,7 @@ def test_roster_download_is_a_csv_of_the_filter_with_bom_and_neutralised_cells(b
     status, headers, body = download(block, {"kind": "roster", "role": "psap", "sort": "name"})
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert "attachment;" in headers["Content-Disposition"] and ".csv" in headers["Content-Disposition"]
+    assert 'filename="elsx-roster-psap-course-v1-' in headers["Content-Disposition"]  # the filter names the file
     rows = _rows(body)
     assert len(rows) == 3 and rows[0][:3] == ["Name", "Email", "Agency"] and len(rows[0]) == 14 + 10 + 1
     names = {row[0] for row in rows[1:]}
@@ -216,3 +217,12 @@ def test_csv_of_a_seeded_cohort_has_a_row_per_learner():
     seed_cohort(COURSE, 40, now=sched.now, start=sched.start, certificates="rows")
     lines = list(exports.roster_csv(COURSE, GridParams(), sched))
     assert len(lines) == 41
+
+
+def test_the_filter_names_the_file_but_free_text_never_does():
+    assert exports.filter_label({}) == ""
+    assert exports.filter_label({"status": "behind", "not_completed": "media-relations"}) == \
+        "-behind-not-media-relations"
+    assert exports.filter_label({"search": "Ana Ávila", "agency": "Metro PD"}) == "-filtered"
+    name = exports.filename("roster", "course-v1:X+Y+Z", grid_query={"status": "behind", "search": "ana@x.org"})
+    assert name.startswith("elsx-roster-behind-course-v1-X-Y-Z-") and "ana" not in name

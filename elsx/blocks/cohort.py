@@ -29,6 +29,7 @@ from elsx.cohort.schedule import Schedule, parse_start
 from elsx.curriculum import get_curriculum
 from elsx.errors import ElsxError, InvalidInput, NotAllowed
 from elsx.models import ROLE_CHOICES
+from elsx.nudges import api as nudges
 from elsx.validation import clean_text, require_keys
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,24 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         log.info("elsx: staff %s copied %s email addresses for %s", learner.id, len(found), self.course_key())
         return {"count": len(found), "emails": found, "text": ", ".join(found)}
 
+    def _nudge_params(self, data):
+        # The dashboard's filter; paging and sorting do not change who is selected.
+        return grid_params.parse({key: value for key, value in data.items() if key not in ("page", "page_size")})
+
+    @json_handler(staff_only=True)
+    def nudge_preview(self, data, learner):
+        """Who would get a reminder from the current filter, who is skipped, and one learner's message."""
+        schedule = self.schedule()
+        found, sample = nudges.preview(self.course_key(), self._nudge_params(data), schedule)
+        context = {"dom_id": self.dom_id(), "counts": found.counts(), "sample": sample,
+                   "interval_days": nudges.min_interval().days}
+        return {"counts": found.counts(), "html": templating.render("elsx/cohort_nudge.html", context)}
+
+    @json_handler(staff_only=True)
+    def nudge_send(self, data, learner):
+        counts = nudges.send(self.course_key(), self._nudge_params(data), self.schedule(), by=learner)
+        return {"counts": counts, "html": templating.render("elsx/cohort_nudge_sent.html", {"counts": counts})}
+
     @json_handler(staff_only=True)
     def agencies(self, data, learner):
         require_keys(data, ())
@@ -259,13 +278,15 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             require_keys(args, ("profile",))
             lines = exports.credit_csv(course_key, args.get("profile") or "default")
         elif kind == "roster":
-            lines = exports.roster_csv(course_key, grid_params.parse(args), self.schedule())
+            params = grid_params.parse(args)
+            lines = exports.roster_csv(course_key, params, self.schedule())
         else:
             raise InvalidInput(_("Unknown export {kind}. Allowed: {allowed}.").format(
                 kind=repr(kind)[:40], allowed=", ".join(exports.KINDS)), field="kind", allowed=list(exports.KINDS))
         # Build the first line now, so bad input is a 400 and not a broken stream.
         lines = _primed(lines)
-        return exports.encode(lines), exports.filename(kind, course_key, timezone.localdate())
+        grid_query = params.as_query() if kind == "roster" else None
+        return exports.encode(lines), exports.filename(kind, course_key, timezone.localdate(), grid_query)
 
     # --- Studio ------------------------------------------------------------
 

@@ -94,6 +94,31 @@ def current_certificate(course_key, learner_id):
             .order_by("-generation").first())
 
 
+@dataclass(frozen=True)
+class CertificateState:
+    """What a learner should be told about their certificate, derived afresh from the records.
+
+    kind: "issued", "revoked", "superseded", "ready" (eligible, not claimed) or "not_eligible".
+    """
+    kind: str
+    cert: object = None
+    eligibility: object = None
+
+    @property
+    def number(self):
+        return numbers.display(self.cert.number) if self.cert else ""
+
+
+def certificate_state(course_key, learner_id, status=None):
+    cert = current_certificate(course_key, learner_id)
+    if cert is not None:
+        kind = {Certificate.STATUS_VALID: "issued", Certificate.STATUS_REVOKED: "revoked"}.get(cert.status,
+                                                                                             "superseded")
+        return CertificateState(kind=kind, cert=cert)
+    status = status or eligibility.check(course_key, learner_id)
+    return CertificateState(kind="ready" if status.eligible else "not_eligible", eligibility=status)
+
+
 def public_base_url():
     """Where verification pages are served from: ELSX VERIFY_BASE_URL, else the LMS root."""
     return (conf.get("VERIFY_BASE_URL") or compat.lms_root_url()).rstrip("/")

@@ -244,7 +244,22 @@ def credit_count(course_key, profile_name="default"):
     return credit_queryset(course_key, credit_profile(profile_name)).count()
 
 
-def filename(kind, course_key, today=None):
+# Filters whose values are fixed codes and may name the file; free text (agency, search) may not.
+FILENAME_FILTERS = ("status", "role", "not_completed")
+
+
+def filter_label(grid_query):
+    """'-behind-psap-not-media-relations' for a filtered roster, '-filtered' if only free text narrows it."""
+    grid_query = grid_query or {}
+    parts = [("not-" if key == "not_completed" else "") + str(grid_query[key])
+             for key in FILENAME_FILTERS if grid_query.get(key)]
+    if not parts and any(grid_query.get(key) for key in ("agency", "search")):
+        parts = ["filtered"]
+    text = "-".join(parts)
+    return "-" + "".join(char if char.isalnum() else "-" for char in text)[:80] if text else ""
+
+
+def filename(kind, course_key, today=None, grid_query=None):
     today = today or timezone.localdate()
     slug = "".join(char if char.isalnum() else "-" for char in course_key).strip("-")[:60]
-    return f"elsx-{kind}-{slug}-{today.isoformat()}.csv"
+    return f"elsx-{kind}{filter_label(grid_query)}-{slug}-{today.isoformat()}.csv"

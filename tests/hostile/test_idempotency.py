@@ -23,13 +23,20 @@ def write_requests(alice_number):
         ("elsx_topic", "view_section"): (MALLORY, {"section": topic.section_ids()[-1]}),
         ("elsx_topic", "submit_check"): (MALLORY, {"answers": correct_answers(topic)}),
         ("elsx_topic", "save_reflection"): (MALLORY, {"text": "Saved twice by a double click on Save."}),
+        ("elsx_topic", "heartbeat"): (MALLORY, {"section": topic.section_ids()[0]}),
         ("elsx_topic", "studio_submit"): (STAFF, {"title": "Edited once"}),
+        ("elsx_topic", "choose_scenario"): (MALLORY, inventory.sample_request(("elsx_topic", "choose_scenario"),
+                                                                           alice_number)[0]),
+        ("elsx_capstone", "save_plan"): (MALLORY, inventory.sample_plan()),
+        ("elsx_capstone", "submit_plan"): (MALLORY, inventory.sample_plan()),
+        ("elsx_capstone", "withdraw_plan"): (MALLORY, {}),
         ("elsx_certificate", "claim"): (CAROL, {"legal_name": "Carol C.", "agency": "Harbor PD", "role": "psap"}),
         ("elsx_certificate", "revoke"): (STAFF, {"number": alice_number, "reason": "Issued in error"}),
         ("elsx_certificate", "reissue"): (STAFF, {"number": alice_number, "legal_name": "Alicia Q. New"}),
         ("elsx_certificate", "reinstate"): (STAFF, {"number": alice_number, "reason": "Revoked in error"}),
         ("elsx_cohort", "issue_certificates"): (STAFF, {}),
         ("elsx_cohort", "export"): (STAFF, {"kind": "roster"}),
+        ("elsx_cohort", "nudge_send"): (STAFF, {"status": "behind"}),
         ("elsx_readiness", "link"): (MALLORY, {"agency": "Harbor Police Department", "kind": "psap"}),
         ("elsx_readiness", "attest"): (ALICE, {"criterion": "executive",
                                                "evidence": {"training": "mkrp_online", "completed_on": "2025-02-03"}}),
@@ -50,7 +57,8 @@ REPEATED = {("elsx_certificate", "revoke"): 409, ("elsx_certificate", "reissue")
 def test_every_state_changing_handler_is_in_the_double_submit_list():
     reads = {("elsx_progress", "refresh"), ("elsx_cohort", "grid"), ("elsx_cohort", "refresh"),
              ("elsx_cohort", "learner"), ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-             ("elsx_cohort", "export_status"), ("elsx_readiness", "suggest"), ("elsx_readiness", "agencies")}
+             ("elsx_cohort", "export_status"), ("elsx_cohort", "nudge_preview"),
+             ("elsx_readiness", "suggest"), ("elsx_readiness", "agencies")}
     assert set(WRITES) | reads == set(inventory.json_handlers_with(
         inventory.LEARNER, inventory.STAFF_ONLY, inventory.AUTHORING))
 

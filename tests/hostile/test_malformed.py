@@ -30,6 +30,9 @@ REQUIRED = {
     ("elsx_readiness", "review"): {"agency", "criterion", "version", "accept"},
     ("elsx_readiness", "merge"): {"keep", "drop"},
     ("elsx_readiness", "membership"): {"agency", "member_since"},
+    ("elsx_topic", "choose_scenario"): {"scenario", "stage", "choice"},
+    ("elsx_capstone", "save_plan"): {"readiness", "goals", "communication"},
+    ("elsx_capstone", "submit_plan"): {"readiness", "goals", "communication"},
 }
 # Fields that take a number, for NaN and infinities.
 NUMERIC = {
@@ -139,7 +142,8 @@ def replaced(body, name, inner, value):
 @pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k in dict(inventory.HANDLERS) and k not in
                                  {("elsx_progress", "refresh"), ("elsx_cohort", "refresh"),
                                   ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-                                  ("elsx_cohort", "issue_certificates")}], ids=inventory.ident)
+                                  ("elsx_cohort", "issue_certificates"),
+    ("elsx_capstone", "withdraw_plan")}], ids=inventory.ident)
 def test_wrong_types_are_4xx(attempt, world, key):
     tried = 0
     for name, body, inner in typed_fields(key, world):
@@ -157,7 +161,8 @@ def test_wrong_types_are_4xx(attempt, world, key):
 @pytest.mark.parametrize("bad", list(BAD_STRINGS))
 @pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k not in {
     ("elsx_progress", "refresh"), ("elsx_cohort", "refresh"), ("elsx_cohort", "emails"),
-    ("elsx_cohort", "agencies"), ("elsx_cohort", "issue_certificates")}], ids=inventory.ident)
+    ("elsx_cohort", "agencies"), ("elsx_cohort", "issue_certificates"),
+    ("elsx_capstone", "withdraw_plan")}], ids=inventory.ident)
 def test_huge_strings_nul_bytes_and_lone_surrogates_are_4xx(attempt, world, key, bad):
     tried = 0
     for name, body, inner in typed_fields(key, world):
@@ -200,6 +205,7 @@ BAD_QUERIES = {
     ("elsx_readiness", "summary"): ["agency=%00", "agency=%ED%A0%80", "agency=%C2%B2", "agency=" + "9" * 5000,
                                     "agency=-1", "zz=1"],
     ("elsx_readiness", "export"): ["zz=1", "state=%ED%A0%80"],
+    ("elsx_capstone", "download"): ["learner=alice", "zz=1", "x=%ED%A0%80"],
     **{key: ["zz=1", "learner_id=bob", "x=%ED%A0%80"] for key in inventory.GET_JSON},
 }
 

@@ -61,6 +61,8 @@ function ElsxCertificate(runtime, element) {
     } else if (region === "revoke" || region === "reissue" || region === "reinstate") {
       event.preventDefault();
       send(form, region, values(form, region === "reissue"), function (body) {
+        common.fill(root, "body", body.html);
+        common.announceProgress();
         var result = common.region(root, "staff-result");
         if (result) { result.textContent = body.message; result.focus(); }
         form.reset();
