@@ -16,7 +16,8 @@ from webob import Request
 
 from elsx.certificates import api
 from elsx.curriculum import get_curriculum
-from elsx.models import Certificate, ExportJob, LearnerProfile, TopicProgress
+from elsx.cohort import links
+from elsx.models import Certificate, ExportJob, ExportLink, LearnerProfile, TopicProgress
 from elsx.progress import refresh_summary
 
 COURSE = "course-v1:ELSX+EXEC101+demo"
@@ -29,6 +30,7 @@ ALICE_AGENCY = "Quartermaine Hidden Sheriff"
 ALICE_STATE_ID = "SID-77441-PRIV"
 ALICE_REFLECTION = "Alicia private reflection: our intake desk turned a family away in 2025."
 CAROL_LEGAL = "Carol Claimant-Legal"
+STAFF_EXPORT_TOKEN = "hostile-suite-staff-export-token-0123456789"  # 43 characters, like a real one
 FAKE_PDF = b"%PDF-1.7\n% elsx hostile-suite stand-in\n%%EOF\n"
 
 
@@ -98,6 +100,10 @@ def world(db, media, fake_pdf):
     agency_api.find_or_create(ALICE_AGENCY + " Department", "law_enforcement", "CA")
     secrets = (ALICE_FULL_NAME, ALICE_EMAIL, ALICE_LEGAL, ALICE_AGENCY, ALICE_STATE_ID, ALICE_REFLECTION,
                cert.number, api.numbers.display(cert.number))
+    # A download link the staff user was given, as the export handler gives them (inventory.sample_request).
+    ExportLink.objects.create(token_hash=links._digest(STAFF_EXPORT_TOKEN), course_key=COURSE,  # noqa: SLF001
+                              user_id=STAFF, kind="credit", params={"profile": "default"},
+                              expires_at=timezone.now() + links.TTL)
     return World(alice_number=cert.number, secrets=secrets)
 
 

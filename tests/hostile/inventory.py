@@ -189,10 +189,9 @@ def sample_request(key, alice_number):
         ("elsx_readiness", "membership"): {"agency": 1, "member_since": "2024-01-06"},
     }
     if key == ("elsx_cohort", "download"):
-        # A download link made for staff (the export handler's answer); nobody else may use it.
-        from elsx.cohort import links
-        token = links.create("course-v1:ELSX+EXEC101+demo", "instructor", "credit", {"profile": "default"})
-        return None, f"token={token}"
+        # The download link the world gave staff (conftest.world); nobody else may use it.
+        from tests.hostile.conftest import STAFF_EXPORT_TOKEN
+        return None, f"token={STAFF_EXPORT_TOKEN}"
     queries = {
         ("elsx_certificate", "download"): f"number={alice_number}",
         ("elsx_readiness", "summary"): "",

@@ -45,6 +45,7 @@ CONTROL = {
     ("elsx_certificate", "claim"): (403, "Not yet eligible"),  # mallory has one section viewed
     ("elsx_certificate", "reinstate"): (409, "Only a revoked certificate"),  # alice's is valid
     ("elsx_cohort", "export_status"): (404, "No such export"),  # no job 1 in the world
+    ("elsx_readiness", "attest"): (403, "Only the agency's executive"),  # mallory leads no agency
 }
 
 
