@@ -757,6 +757,23 @@ def lint(curriculum):
     return found
 
 
+def hours_problems(curriculum):
+    """An error for each topic whose estimated minutes (elsx.estimates) fall short of credited hours x 50."""
+    from django.conf import settings
+    if not settings.configured:  # the command line: elsx.conf's defaults are all the estimate needs
+        settings.configure()
+    from elsx import estimates  # pylint: disable=import-outside-toplevel
+    found = []
+    for topic in curriculum.topics:
+        estimate = estimates.topic_estimate(topic)
+        if estimate.minutes < estimate.required_minutes:
+            found.append(Problem(topic.source or f"{topic.id}.xml", 0, (
+                f"the estimate is {estimate.minutes:.1f} minutes, short of the {estimate.required_minutes:.0f} "
+                f"that {topic.hours} credit hours need (hours x 50); add genuine material "
+                "(readings, a case study, an activity), not padding")))
+    return found
+
+
 def _replace(topic, **changes):
     values = {name: getattr(topic, name) for name in topic.__dataclass_fields__}
     values.update(changes)
@@ -793,7 +810,7 @@ def main(argv=None):
     folder = argv[1] if len(argv) > 1 else curriculum_dir()
     try:
         curriculum = load_curriculum(folder)
-        problems = lint(curriculum)
+        problems = lint(curriculum) + hours_problems(curriculum)
         for name, load in ((FINAL_ASSESSMENT_FILE, lambda: load_final_assessment(folder, curriculum.topic_ids())),
                            (EVALUATION_FILE, lambda: load_evaluation(folder)),
                            (START_HERE_FILE, lambda: load_start_here(folder)),

@@ -381,3 +381,12 @@ def test_reflection_minutes_are_read_for_the_schedule(broken):
     assert all(topic.reflection_minutes == 20 for topic in load_curriculum(broken).topics)
     edit(broken / "media-relations.xml", '<reflection minutes="20">', '<reflection minutes="soon">')
     assert any("minutes must be a whole number" in problem for problem in problems_of(broken))
+
+
+def test_a_topic_short_of_its_credited_hours_fails_the_check(broken, capsys):
+    from elsx.curriculum import main
+    assert main(["check", str(broken)]) == 0
+    edit(broken / "responder-wellness.xml", 'minutes="15">', 'minutes="1">')
+    assert main(["check", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "responder-wellness.xml" in err and "short of the 50 that 1.0 credit hours need" in err
