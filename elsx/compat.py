@@ -91,6 +91,13 @@ def topic_urls(course_key, topic_ids):
                        else f"{root}/courses/{course_key}/jump_to_id/{topic_id}") for topic_id in topic_ids}
 
 
+def url_name_url(course_key, url_name):
+    """A link to a block by its OLX url_name (no modulestore query): LMS jump_to_id, an anchor elsewhere."""
+    if not in_lms():
+        return f"#elsx-topic-{url_name}"
+    return f"{lms_root_url().rstrip('/')}/courses/{course_key}/jump_to_id/{url_name}"
+
+
 def link_target():
     """target for links out of a unit: the whole window in the LMS (the MFE's iframe), none elsewhere."""
     return "_top" if in_lms() else ""
