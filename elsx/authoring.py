@@ -5,18 +5,20 @@ the curriculum file named by its topic_id. This module also checks what an
 author typed (Studio's editor and validate()), so the block stays thin.
 """
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 
 from elsx.curriculum import ID_PATTERN, MIN_OBJECTIVES, MIN_QUESTIONS, REQUIRED_HOURS, WEEKS, Option, Question, \
-    Section, Topic, get_curriculum
+    Section, Topic, get_curriculum, parse_scenario_xml, scenario_to_xml
 from elsx.errors import InvalidInput
 from elsx.sanitize import clean_html, removed_by_cleaning
 from elsx.validation import clean_text, parse_decimal, parse_int, require_keys
 
-OVERRIDE_FIELDS = ("title", "summary", "week", "hours", "objectives", "sections", "questions", "reflection_prompt")
+OVERRIDE_FIELDS = ("title", "summary", "week", "hours", "objectives", "sections", "questions", "reflection_prompt",
+                   "scenarios")
 SETTINGS_FIELDS = ("display_name", "topic_id", "pass_mark")
 EMPTY = (None, "", [], {})
 
@@ -47,7 +49,20 @@ def topic_to_fields(topic):
             for q in topic.questions
         ],
         "reflection_prompt": topic.reflection_prompt,
+        # Case studies as <scenario> XML, the curriculum's own format: Studio and OLX edit that text.
+        "scenarios": [scenario_to_xml(scenario) for scenario in topic.scenarios],
     }
+
+
+@lru_cache(maxsize=512)
+def _scenario(text):
+    return parse_scenario_xml(text)[0]
+
+
+def parsed_scenarios(texts):
+    """The Scenarios in a list of <scenario> XML texts, skipping any that do not parse (problems() names them)."""
+    return tuple(scenario for scenario in (_scenario(text) for text in texts or [] if isinstance(text, str))
+                 if scenario is not None)
 
 
 def _hours(raw, fallback):
@@ -95,8 +110,10 @@ def apply_overrides(base, overrides):
         week=_week(values.get("week"), base.week if base is not None else 0),
         number=base.number if base is not None else 0,
         source=base.source if base is not None else "",
+        scenarios=parsed_scenarios(values.get("scenarios")) if is_set("scenarios", overrides.get("scenarios"))
+        else (base.scenarios if base is not None else ()),
         # Not editable in Studio yet: they always come from the curriculum file.
-        **{name: getattr(base, name) for name in ("content_note", "sources", "scenarios", "activities")
+        **{name: getattr(base, name) for name in ("content_note", "sources", "activities", "reflection_minutes")
            if base is not None},
     )
 
@@ -116,7 +133,7 @@ def topic_for(topic_id, overrides=None):
 ERROR = "error"
 WARNING = "warning"
 NO_CHANGE = {"title": "", "summary": "", "week": 0, "hours": "", "objectives": [], "sections": [], "questions": [],
-             "reflection_prompt": ""}
+             "reflection_prompt": "", "scenarios": []}
 MAX_TITLE = 200
 MAX_TEXT = 5000
 MAX_BODY = 50000
@@ -155,6 +172,9 @@ def problems(topic_id, overrides, pass_mark, curriculum=None):
             weeks=WEEKS)))
     if is_set("hours", overrides.get("hours")) and _hours(overrides["hours"], None) is None:
         found.append(Problem(ERROR, _("Credit hours must be a positive number, such as 1.0.")))
+    for number, text in enumerate(overrides.get("scenarios") or [], 1):
+        for message in parse_scenario_xml(text)[1]:
+            found.append(Problem(ERROR, _("Case study {n}: {problem}").format(n=number, problem=message)))
     topic = apply_overrides(base, overrides)
     found.extend(content_problems(topic))
     total = curriculum.hours - base.hours + topic.hours
@@ -306,6 +326,8 @@ def removed_html(data):
 def _same(name, value, original):
     if name == "hours":
         return _hours(value, None) == _hours(original, None)
+    if name == "scenarios":  # the same case studies, however the XML is laid out
+        return len(value) == len(original) and parsed_scenarios(value) == parsed_scenarios(original)
     return value == original
 
 
@@ -394,6 +416,20 @@ def _convert_questions(value):
     return result
 
 
+def _convert_scenarios(value):
+    from elsx.curriculum import MAX_SCENARIO_XML
+    result = []
+    for number, item in enumerate(_list(value, "scenarios", _("Case studies")), 1):
+        if not isinstance(item, str) or len(item) > MAX_SCENARIO_XML:
+            raise InvalidInput(_("Case study {n} must be at most {max} characters of XML.").format(
+                n=number, max=MAX_SCENARIO_XML), field="scenarios")
+        text = clean_text(item, "scenarios", _("A case study"), max_length=MAX_SCENARIO_XML, multiline=True,
+                          required=False)
+        if text:
+            result.append(text)
+    return result
+
+
 _CONVERTERS = {
     "display_name": _text("display_name", gettext_lazy("Display name")),
     "topic_id": _text("topic_id", gettext_lazy("Topic id"), 64),
@@ -406,4 +442,5 @@ _CONVERTERS = {
     "sections": _convert_sections,
     "questions": _convert_questions,
     "reflection_prompt": _text("reflection_prompt", gettext_lazy("Reflection prompt"), MAX_TEXT, True),
+    "scenarios": _convert_scenarios,
 }

@@ -185,6 +185,17 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
                 "message": _("Reissued as {new}; {old} is now superseded.").format(
                     new=numbers.display(new.number), old=numbers.display(cert.number))}
 
+    @json_handler(staff_only=True)
+    def reinstate(self, data, learner):
+        """Undo a revocation made in error, with a reason (audited); never for a retired learner."""
+        require_keys(data, ("number", "reason"), required=("number", "reason"))
+        cert = self._course_certificate(data["number"])
+        new = api.reinstate(cert.number, data["reason"], by=learner)
+        return {"number": numbers.display(new.number), "status": new.status,
+                "replaces": numbers.display(cert.number),
+                "message": _("Reinstated as {new}; {old} stays revoked and points to it.").format(
+                    new=numbers.display(new.number), old=numbers.display(cert.number))}
+
     @staticmethod
     def workbench_scenarios():
         return [("ELSX Certificate", "<vertical_demo><elsx_progress/><elsx_certificate/></vertical_demo>")]

@@ -55,6 +55,9 @@ function ElsxTopicStudio(runtime, element, args) {
         return {id: field(item, "id"), prompt: field(item, "prompt"), explanation: field(item, "explanation"),
                 options: options};
       });
+    data.scenarios = children(root.querySelector('[data-list="scenarios"]'), '[data-item="scenario"]')
+      .map(function (item) { return field(item, "xml"); })
+      .filter(function (text) { return text.trim(); });
     return data;
   }
 
@@ -70,6 +73,8 @@ function ElsxTopicStudio(runtime, element, args) {
       options.appendChild(fromTemplate("option"));
       options.appendChild(fromTemplate("option"));
       root.querySelector('[data-list="questions"]').appendChild(question);
+    } else if (action === "add-scenario") {
+      root.querySelector('[data-list="scenarios"]').appendChild(fromTemplate("scenario"));
     } else if (action === "add-option") {
       button.parentNode.querySelector('[data-list="options"]').appendChild(fromTemplate("option"));
     } else if (action === "remove") {
