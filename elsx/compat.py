@@ -91,6 +91,13 @@ def topic_urls(course_key, topic_ids):
                        else f"{root}/courses/{course_key}/jump_to_id/{topic_id}") for topic_id in topic_ids}
 
 
+def url_name_url(course_key, url_name):
+    """A link to a block by its OLX url_name (no modulestore query): LMS jump_to_id, an anchor elsewhere."""
+    if not in_lms():
+        return f"#elsx-topic-{url_name}"
+    return f"{lms_root_url().rstrip('/')}/courses/{course_key}/jump_to_id/{url_name}"
+
+
 def jump_to_url(course_key, topic_id):
     """One topic's link (see topic_urls; for many topics, call that once instead)."""
     return topic_urls(course_key, [topic_id])[topic_id]

@@ -44,7 +44,7 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
                 profile = ensure_profile(course_key, learner)
         return {
             "dom_id": self.dom_id(),
-            # Where the progress block's "Certificate section" link lands outside the LMS (compat.topic_urls).
+            # Where the progress block's "Certificate section" link lands outside the LMS (compat.url_name_url).
             "anchor_id": f"elsx-topic-{olx.CERTIFICATE_URL_NAME}",
             "link_target": compat.link_target(),
             "learner": learner,

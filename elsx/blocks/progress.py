@@ -43,7 +43,7 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "link_target": compat.link_target(),
             "certificate_state": certificates.certificate_state(course_key, learner.id, status)
             if progress.complete and not learner.is_anonymous else None,
-            "certificate_url": compat.topic_urls(course_key, [olx.CERTIFICATE_URL_NAME])[olx.CERTIFICATE_URL_NAME],
+            "certificate_url": compat.url_name_url(course_key, olx.CERTIFICATE_URL_NAME),
         }
 
     @XBlock.supports("multi_device")
