@@ -27,6 +27,18 @@ DEFAULTS = {
     "PASS_MARK_DEFAULT": 80,
     # Processes that render PDFs in elsx_issue_certificates (0: one per core).
     "CERTIFICATE_WORKERS": 0,
+    # Signing keys (docs/credentials.md): a keyring file written by `elsx_signing_key`, or the
+    # same JSON inline. Never stored in the database.
+    "SIGNING_KEY_FILE": "",
+    "SIGNING_KEYS": None,
+    # The issuer profile at /elsx/issuer and on the certificate; blank ones are left out.
+    "PROVIDER_URL": "",
+    "PROVIDER_EMAIL": "",
+    "PROVIDER_PHONE": "",
+    # {"streetAddress": ..., "addressLocality": ..., "addressRegion": ..., "postalCode": ..., "addressCountry": ...}
+    "PROVIDER_ADDRESS": {},
+    # Seconds a verifier may cache /elsx/status/<n>; a revocation shows within this time.
+    "STATUS_LIST_MAX_AGE": 300,
 }
 
 

@@ -54,9 +54,14 @@ def test_pdfa3b_markers_metadata_and_attachment(settings):
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["creditsAvailable"] == 11.0 and achievement["humanCode"] == "ELS-MEC-101"
     assert credential["credentialSubject"]["identifier"][0]["identityHash"] == cert.legal_name
-    assert credential["credentialSubject"]["licenseNumber"] == "P-0042117"
-    assert credential["id"] == f"https://lms.example.org/elsx/verify/{numbers.display(cert.number)}"
+    assert {"type": "IdentityObject", "identityType": "ext:StateTrainingId", "hashed": False,
+            "identityHash": "P-0042117"} in credential["credentialSubject"]["identifier"]
+    assert "licenseNumber" not in credential["credentialSubject"]
+    assert credential["id"].startswith("urn:uuid:")
     assert credential["validFrom"].startswith(str(cert.issued_at.date()))
+    assert credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    # The embedded bytes are exactly the signed credential stored for the certificate.
+    assert attachments[render.ATTACHMENT_NAME][0] == cert.credential.encode("utf-8")
 
 
 def test_hostile_names_are_escaped_and_fetch_nothing():

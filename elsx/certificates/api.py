@@ -21,8 +21,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from elsx import compat, conf, eligibility
+from elsx import conf, eligibility
 from elsx.certificates import numbers, openbadges
+from elsx.credentials import api as credentials
+from elsx.credentials.jsonld import UnsignableDocument
+from elsx.credentials.keys import KeysNotConfigured
 from elsx.curriculum import get_curriculum
 from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound, Unavailable
 from elsx.models import ROLE_CHOICES, Certificate, LearnerProfile
@@ -79,7 +82,8 @@ def claim(course_key, learner, legal_name, agency, role, state_training_id="", s
     profile = ensure_profile(course_key, learner)
     if profile.retired_at is not None:
         raise NotAllowed(_("This account has been retired."))
-    LearnerProfile.objects.filter(pk=profile.pk).update(claimed_at=timezone.now(), **cleaned)
+    LearnerProfile.objects.filter(pk=profile.pk).update(
+        claimed_at=timezone.now(), claim_language=translation.get_language() or "", **cleaned)
     return issue(course_key, learner.id, status=status)
 
 
@@ -95,7 +99,7 @@ def current_certificate(course_key, learner_id):
 
 def public_base_url():
     """Where verification pages are served from: ELSX VERIFY_BASE_URL, else the LMS root."""
-    return (conf.get("VERIFY_BASE_URL") or compat.lms_root_url()).rstrip("/")
+    return credentials.public_base_url()
 
 
 def verification_url(number):
@@ -103,7 +107,7 @@ def verification_url(number):
 
 
 def issuer_id():
-    return public_base_url() or "urn:elsx:provider"
+    return credentials.issuer_url()
 
 
 def course_title(curriculum=None):
@@ -146,6 +150,7 @@ def _new_snapshot(course_key, profile, status, generation=1):
         issued_at=timezone.now(),
         signatory_name=conf.get("SIGNATORY_NAME"),
         signatory_title=conf.get("SIGNATORY_TITLE"),
+        language=profile.claim_language or translation.get_language() or "en",
     )
 
 
@@ -157,9 +162,35 @@ class PreparedDocument:
     cjk: bool
 
 
+def sign(cert, allocate=True):
+    """Allocate the certificate's status entry and sign its credentials (once, before the first render).
+
+    Raises Unavailable if signing is not configured or the credential would not sign whole.
+    """
+    try:
+        if allocate and cert.status_index is None:
+            cert.status_list, cert.status_index = credentials.allocate_status_index()
+        openbadges.sign_both(cert)
+    except KeysNotConfigured as exc:
+        log.error("elsx: certificate signing is not configured: %s", exc)
+        raise Unavailable(_("Certificates can't be issued until the site's signing key is set up; "
+                            "staff have been told.")) from exc
+    except UnsignableDocument as exc:
+        log.error("elsx: a certificate credential would not sign whole: %s", exc)
+        raise Unavailable(_("The certificate could not be created; nothing was issued. Please try again.")) from exc
+
+
 def prepare_document(cert):
-    """Template HTML and the Open Badges JSON for an (unsaved) certificate."""
+    """Template HTML and the signed credential bytes for a certificate (signed by sign())."""
+    language = cert.language or translation.get_language() or "en"
+    with translation.override(language):
+        return _prepare_document(cert, language)
+
+
+def _prepare_document(cert, language):
     from elsx.certificates import render
+    if not cert.credential:  # a sample, or a row from before signing: sign, but allocate no status entry
+        sign(cert, allocate=False)
     url = verification_url(cert.number)
     context = {
         "cert": cert,
@@ -169,10 +200,11 @@ def prepare_document(cert):
         "role_label": str(ROLES[cert.role]) if cert.role in ROLES else "",  # labels are gettext_lazy
         "name_size": render.name_size(cert.legal_name),
         "agency_size": render.name_size(cert.agency),
-        "lang": translation.get_language() or "en",
+        "lang": language,
     }
     html = render.certificate_html(context)
-    credential = openbadges.credential_json(cert, url, issuer_id(), include_private=True)
+    # Exactly the stored bytes: the PDF's credential is the one that was signed.
+    credential = cert.credential.encode("utf-8")
     return PreparedDocument(html=html, credential_json=credential,
                             cjk=render.needs_cjk(cert.legal_name, cert.agency, cert.state_training_id, cert.state))
 
@@ -250,6 +282,7 @@ def issue(course_key, learner_id, status=None):
     existing, snapshot = _issuable(course_key, learner_id, status)
     if existing is not None:
         return existing
+    sign(snapshot)
     try:
         pdf_bytes = render_pdf(prepare_document(snapshot))
     except Exception as exc:  # WeasyPrint raises many kinds; none may leave a row behind
@@ -286,8 +319,13 @@ def issue_for_course(course_key, workers=1):
                 continue
             if existing is not None:
                 counts["already_issued"] += 1
-            else:
-                yield snapshot, prepare_document(snapshot)
+                continue
+            try:
+                sign(snapshot)
+            except Unavailable:
+                counts["failed"] += 1
+                continue
+            yield snapshot, prepare_document(snapshot)
 
     for snapshot, pdf_bytes in _render_all(pending(), workers):
         if pdf_bytes is None:
@@ -367,8 +405,33 @@ def revoke(number, reason, by):
         cert.revoke_reason = reason
         cert.revoked_by = str(getattr(by, "id", by) or "")[:255]
         cert.save(update_fields=["status", "revoked_at", "revoke_reason", "revoked_by"])
+    republish_status(cert)
     log.info("elsx: certificate %s revoked by %s", cert.number, getattr(by, "id", by))
     return cert
+
+
+def revoked_status_indexes(list_number):
+    """Indexes in a status list whose certificate is no longer valid (revoked or superseded)."""
+    return list(Certificate.objects.filter(status_list=list_number).exclude(status=Certificate.STATUS_VALID)
+                .values_list("status_index", flat=True))
+
+
+def republish_status(cert):
+    """Re-sign cert's status list after a committed status change (revoke, reissue, reinstate)."""
+    if cert.status_list is None:
+        return
+    try:
+        credentials.publish_status_list(cert.status_list, lambda: revoked_status_indexes(cert.status_list))
+    except KeysNotConfigured:
+        log.error("elsx: status list %s could not be re-signed: no signing key", cert.status_list)
+
+
+def status_list_json(list_number):
+    """The signed status list credential (str), signing it first if it never was; None if unknown."""
+    stored = credentials.status_list_credential(list_number)
+    if stored == "":
+        stored = credentials.publish_status_list(list_number, lambda: revoked_status_indexes(list_number))
+    return stored
 
 
 def reissue(number, by, **corrections):
@@ -396,6 +459,10 @@ def reissue(number, by, **corrections):
     new.status = Certificate.STATUS_VALID
     new.issued_at = timezone.now()
     new.revoked_at, new.revoke_reason = None, ""
+    new.revoked_by = ""
+    new.credential = new.public_credential = ""
+    new.status_list = new.status_index = None
+    sign(new)
     try:
         pdf_bytes = render_pdf(prepare_document(new))
     except Exception as exc:
@@ -419,6 +486,8 @@ def reissue(number, by, **corrections):
     except (Conflict, DatabaseError):
         _discard(name)
         raise
+    # The old entry is revoked: a verifier holding the old credential learns it was replaced.
+    republish_status(old)
     log.info("elsx: certificate %s reissued as %s by %s", old.number, new.number, getattr(by, "id", by))
     return new
 
@@ -487,7 +556,7 @@ class Verification:
         return self.status == Certificate.STATUS_VALID
 
     def public_record(self):
-        """What anyone with the number may see: no email, state ID, agency or contact."""
+        """What anyone with the number may see: what the certificate prints, less the state ID."""
         cert = self.certificate
         return {
             "certificate_number": self.number,
@@ -503,8 +572,11 @@ class Verification:
             "issued_on": timezone.localdate(cert.issued_at).isoformat(),
             "revoked_on": timezone.localdate(cert.revoked_at).isoformat() if cert.revoked_at else None,
             "superseded_by": self.successor or None,
+            "agency": cert.agency,
+            "role": str(ROLES[cert.role]) if cert.role in ROLES else "",
             "verification_url": verification_url(cert.number),
-            "credential": openbadges.credential(cert, verification_url(cert.number), issuer_id()),
+            # The signed credential itself, served alone (no wrapper record around it).
+            "credential_url": openbadges.public_credential_url(cert.number) if cert.public_credential else None,
         }
 
 

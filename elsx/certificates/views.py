@@ -91,7 +91,41 @@ def verify_page(request, number):
         "cert": cert,
         "successor_url": reverse("elsx:verify", kwargs={"number": result.successor}) if result.successor else "",
         "json_url": reverse("elsx:verify_json", kwargs={"number": result.number}),
+        "vc_url": reverse("elsx:verify_vc", kwargs={"number": result.number}) if cert.public_credential else "",
     })
+
+
+@require_safe
+def verify_vc(request, number):
+    """The stored signed public credential, alone and byte for byte as signed."""
+    if rate_limited(request):
+        response = _json({"error": _too_many()}, status=429)
+        response["Retry-After"] = str(WINDOW_SECONDS)
+        return response
+    try:
+        result = api.verify(number)
+    except NotFound:
+        return _json({"error": _not_found_message(), "status": "not_found"}, status=404)
+    if not result.certificate.public_credential:  # issued before credentials were signed
+        return _json({"error": _("This certificate has no signed credential."), "status": result.status},
+                     status=404)
+    response = _secure(HttpResponse(result.certificate.public_credential.encode("utf-8"),
+                                    content_type="application/vc+ld+json"))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def status_list(request, n):
+    """The signed BitstringStatusListCredential; cacheable briefly, so a revocation shows within minutes."""
+    body = api.status_list_json(n)
+    if body is None:
+        return _json({"error": "no such status list"}, status=404)
+    response = HttpResponse(body.encode("utf-8"), content_type="application/vc+ld+json")
+    response["Cache-Control"] = f"public, max-age={int(conf.get('STATUS_LIST_MAX_AGE'))}"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_safe

@@ -72,6 +72,8 @@ EXCLUDED_XBLOCKS = {
 ELSX = {
     "VERIFY_BASE_URL": os.environ.get("ELSX_VERIFY_BASE_URL", "http://127.0.0.1:8000"),
 }
+# The demo signs with a key made on first use under var/; a deployment sets ELSX SIGNING_KEY_FILE.
+ELSX_DEV_SIGNING_KEY_FILE = str(ROOT / "elsx-dev-signing-key.json")
 # Workbench user ids that act as course staff in the demo (?student=instructor).
 ELSX_DEMO_STAFF_IDS = {"instructor", "staff"}
 
