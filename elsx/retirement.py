@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 RETIRED_REASON = "learner retired"
 PROFILE_FIELDS = ("full_name", "email", "username", "legal_name", "agency", "state_training_id", "state")
 # pdf_path: the stored PDF prints the name, so the file goes too (see _delete_files).
-CERTIFICATE_FIELDS = ("legal_name", "state_training_id", "pdf_path")
+# The signed credentials carry the name (and the state ID): they go, and the status list says revoked.
+CERTIFICATE_FIELDS = ("legal_name", "state_training_id", "pdf_path", "credential", "public_credential")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,13 @@ def retire_learner(learner_id, course_key=None):
         paths = list(Certificate.objects.filter(**scope).exclude(pdf_path="").values_list("pdf_path", flat=True))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
+        status_lists = set(Certificate.objects.filter(**scope).exclude(status_list=None)
+                           .values_list("status_list", flat=True))
     # Files go after the commit: a rolled-back retirement must not lose them.
+    if revoked:
+        from elsx.certificates import api as certificates  # pylint: disable=import-outside-toplevel
+        for number in status_lists:
+            certificates.republish_status_list(number)
     result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths))
     log.info("elsx: retired learner %s in %s: %s", scope["learner_id"], course_key or "every course", result)
     return result

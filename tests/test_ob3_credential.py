@@ -166,3 +166,23 @@ def test_keyring_rejects_a_mismatched_pair():
     good["keys"][0]["publicKeyMultibase"] = other["keys"][0]["publicKeyMultibase"]
     with pytest.raises(keys.KeysNotConfigured):
         keys.parse(good)
+
+
+def test_retirement_removes_the_signed_credentials_and_revokes_the_entry(issued):
+    from elsx.models import Certificate
+    from elsx.retirement import retire_learner
+    retire_learner("learner-1")
+    row = Certificate.objects.get(pk=issued.pk)
+    assert row.credential == "" and row.public_credential == ""
+    assert status_bit(issued) is True
+    assert Client().get(f"/elsx/verify/{numbers.display(issued.number)}.vc.json").status_code == 404
+
+
+@pytest.mark.mysql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_allocations_never_share_an_index(keyfile):
+    from tests.test_certificates_concurrency import run_together
+    results, errors = run_together(lambda: [credentials.allocate_status_index() for _ in range(10)])
+    assert errors == []
+    taken = [pair for batch in results for pair in batch]
+    assert len(taken) == 40 and len(set(taken)) == 40

@@ -418,12 +418,15 @@ def revoked_status_indexes(list_number):
 
 def republish_status(cert):
     """Re-sign cert's status list after a committed status change (revoke, reissue, reinstate)."""
-    if cert.status_list is None:
-        return
+    if cert.status_list is not None:
+        republish_status_list(cert.status_list)
+
+
+def republish_status_list(list_number):
     try:
-        credentials.publish_status_list(cert.status_list, lambda: revoked_status_indexes(cert.status_list))
+        credentials.publish_status_list(list_number, lambda: revoked_status_indexes(list_number))
     except KeysNotConfigured:
-        log.error("elsx: status list %s could not be re-signed: no signing key", cert.status_list)
+        log.error("elsx: status list %s could not be re-signed: no signing key", list_number)
 
 
 def status_list_json(list_number):
