@@ -81,6 +81,8 @@ setup(
             # The 1EdTech OB 3.0 JSON Schema (Draft 2019-09, with date-time checks).
             "jsonschema>=4.18",
             "rfc3339-validator>=0.1.4",
+            # Decodes the certificate's QR code in the tests (needs the libzbar0 Debian package).
+            "pyzbar>=0.1.9",
             "redis>=5",
             "playwright>=1.45",
             "axe-playwright-python>=0.1.4",

@@ -20,6 +20,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from elsx import conf, eligibility
 from elsx.certificates import numbers, openbadges
@@ -61,7 +62,25 @@ def clean_claim(legal_name, agency, role, state_training_id="", state=""):
     cleaned["state"] = clean_text(state, "state", _("State"), 2, STATE_MAX, required=False)
     if cleaned["state_training_id"] and not cleaned["state"]:
         raise InvalidInput(_("Say which state issued your training ID."), field="state")
+    _check_printable(cleaned)
     return cleaned
+
+
+PRINTED_FIELDS = (("legal_name", _lazy("Legal name")), ("agency", _lazy("Agency")),
+                  ("state_training_id", _lazy("State training ID")), ("state", _lazy("State")))
+
+
+def _check_printable(cleaned):
+    """InvalidInput (400) naming the characters no bundled font can print: never a name of boxes."""
+    from elsx.certificates import glyphs
+    for field, label in PRINTED_FIELDS:
+        missing = glyphs.unprintable(cleaned.get(field, ""))
+        if missing:
+            raise InvalidInput(
+                _("{label}: the certificate can't print these characters: {chars}. Write them another way "
+                  "(for example in Latin letters) or leave them out.").format(
+                    label=label, chars=glyphs.describe(missing)),
+                field=field, characters=[f"U+{ord(char):04X}" for char in missing])
 
 
 def claim(course_key, learner, legal_name, agency, role, state_training_id="", state=""):
@@ -160,6 +179,7 @@ class PreparedDocument:
     html: str
     credential_json: bytes
     cjk: bool
+    assets: tuple = ()  # (template name, file path) of configured images
 
 
 def sign(cert, allocate=True):
@@ -191,13 +211,25 @@ def _prepare_document(cert, language):
     from elsx.certificates import render
     if not cert.credential:  # a sample, or a row from before signing: sign, but allocate no status entry
         sign(cert, allocate=False)
-    url = verification_url(cert.number)
+    url = short_verification_url(cert.number)
+    signature = render.configured_asset(conf.get("SIGNATURE_IMAGE"), "signature")
+    logo = render.configured_asset(conf.get("PROVIDER_LOGO"), "logo")
     context = {
         "cert": cert,
         "number": numbers.display(cert.number),
         "verification_url": url,
+        # Printed without the scheme, in pieces that never break inside (see certificate.css .url).
+        "url_parts": printed_url_parts(cert.number),
         "qr_svg": qr_svg(url),
         "role_label": str(ROLES[cert.role]) if cert.role in ROLES else "",  # labels are gettext_lazy
+        # Configured words are printed as configured; the defaults are in the catalog.
+        "credit_type": _(cert.credit_type) if cert.credit_type else "",
+        "delivery_method": _(cert.delivery_method) if cert.delivery_method else "",
+        "signatory_name": _(cert.signatory_name) if cert.signatory_name else "",
+        "signature_src": signature[0] if signature else "",
+        "logo_src": logo[0] if logo else "",
+        "provider_lines": provider_lines(),
+        "approvals": approvals(),
         "name_size": render.name_size(cert.legal_name),
         "agency_size": render.name_size(cert.agency),
         "lang": language,
@@ -206,7 +238,82 @@ def _prepare_document(cert, language):
     # Exactly the stored bytes: the PDF's credential is the one that was signed.
     credential = cert.credential.encode("utf-8")
     return PreparedDocument(html=html, credential_json=credential,
-                            cjk=render.needs_cjk(cert.legal_name, cert.agency, cert.state_training_id, cert.state))
+                            cjk=render.needs_cjk(cert.legal_name, cert.agency, cert.state_training_id, cert.state),
+                            assets=tuple(asset for asset in (signature, logo) if asset))
+
+
+def short_verification_url(number):
+    """What the certificate prints and its QR code holds: /elsx/v/<20 characters>, no dashes to break at."""
+    return public_base_url() + reverse("elsx:verify_short", kwargs={"number": number})
+
+
+def printed_url_parts(number):
+    """The short URL without its scheme, as (host, path, number): a line may break only between them."""
+    url = short_verification_url(number)
+    host_and_path = url.split("://", 1)[-1]
+    host, _sep, path = host_and_path.partition("/")
+    path = "/" + path[: -len(number)]
+    return host, path, number
+
+
+def linkedin_url(cert):
+    """LinkedIn's add-to-profile link, pre-filled with the certificate's fields (no personal data)."""
+    from urllib.parse import urlencode
+    issued = timezone.localdate(cert.issued_at)
+    query = {"startTask": "CERTIFICATION_NAME", "name": cert.course_title, "organizationName": cert.provider_name,
+             "issueYear": issued.year, "issueMonth": issued.month,
+             "certUrl": short_verification_url(cert.number), "certId": numbers.display(cert.number)}
+    return "https://www.linkedin.com/profile/add?" + urlencode(query)
+
+
+LOGO_MAX_BYTES = 256 * 1024
+
+
+def issuer_display():
+    """The issuer as the verification page shows it: name, logo (a data: URL) and contact lines."""
+    import base64
+    logo = ""
+    path = conf.get("PROVIDER_LOGO")
+    if path:
+        from pathlib import Path
+        file = Path(path)
+        kind = {".png": "image/png", ".svg": "image/svg+xml"}.get(file.suffix.lower())
+        if kind and file.is_file() and file.stat().st_size <= LOGO_MAX_BYTES:
+            logo = f"data:{kind};base64," + base64.b64encode(file.read_bytes()).decode("ascii")
+    return {"name": conf.get("PROVIDER_NAME"), "logo": logo, "lines": provider_lines()}
+
+
+def criteria_text():
+    """What a learner did to earn the certificate, in words (the achievement's criteria)."""
+    return openbadges.criteria_narrative()
+
+
+def provider_lines():
+    """The provider's address and contact, as configured (nothing blank)."""
+    address = conf.get("PROVIDER_ADDRESS") or {}
+    lines = []
+    if isinstance(address, dict):
+        street = address.get("streetAddress", "")
+        place = " ".join(part for part in (address.get("addressLocality", "") and address["addressLocality"] + ",",
+                                           address.get("addressRegion", ""), address.get("postalCode", "")) if part)
+        lines.append(" · ".join(part for part in (street, place.strip(" ,"), address.get("addressCountry", ""))
+                                if part))
+    contact = [conf.get(key) for key in ("PROVIDER_CONTACT", "PROVIDER_EMAIL", "PROVIDER_PHONE", "PROVIDER_URL")]
+    seen = []
+    for item in contact:
+        if item and item not in seen:
+            seen.append(item)
+    lines.append(" · ".join(seen))
+    return [line for line in lines if line]
+
+
+def approvals():
+    """[(authority, number)] from ELSX["APPROVALS"], skipping entries without an authority."""
+    found = []
+    for item in conf.get("APPROVALS") or []:
+        if isinstance(item, dict) and str(item.get("authority", "")).strip():
+            found.append((str(item["authority"]).strip(), str(item.get("number", "") or "").strip()))
+    return found
 
 
 def qr_svg(url):
@@ -217,7 +324,7 @@ def qr_svg(url):
 
 def render_pdf(prepared):
     from elsx.certificates import render
-    return render.certificate_pdf(prepared.html, prepared.credential_json, prepared.cjk)
+    return render.certificate_pdf(prepared.html, prepared.credential_json, prepared.cjk, prepared.assets)
 
 
 def _store(cert, pdf_bytes):
@@ -370,7 +477,7 @@ def _render_all(pending, workers):
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         for snapshot, prepared in pending:
             in_flight.append((snapshot, pool.submit(render.certificate_pdf, prepared.html,
-                                                    prepared.credential_json, prepared.cjk)))
+                                                    prepared.credential_json, prepared.cjk, prepared.assets)))
             # A few documents queued per worker keeps them busy without holding every PDF in memory.
             while len(in_flight) > workers * 4 or (in_flight and in_flight[0][1].done()):
                 yield result(*in_flight.popleft())

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from elsx.certificates import numbers
 from elsx.credentials import api as credentials
@@ -60,6 +61,17 @@ def achievement_id(cert):
     return f"{credentials.issuer_url()}/achievements/{slug}{version}"
 
 
+# Marked for the catalog: the verification page shows it translated; the credential keeps English.
+CRITERIA = gettext_noop("Complete every topic of the course: read each section, pass each knowledge check with the "
+            "course's pass mark, and write each reflection.")
+
+
+def criteria_narrative():
+    """The criteria in the page's language (the credential keeps the English definition)."""
+    from django.utils.translation import gettext
+    return gettext(CRITERIA)
+
+
 def achievement(cert):
     return {
         "id": achievement_id(cert),
@@ -68,8 +80,7 @@ def achievement(cert):
         "name": cert.course_title,
         "description": f"{_hours(cert.credit_hours):.1f} hours of {cert.credit_type} training credit, "
                        f"delivered {cert.delivery_method.lower()}.",
-        "criteria": {"narrative": "Complete every topic of the course: read each section, pass each "
-                                  "knowledge check with the course's pass mark, and write each reflection."},
+        "criteria": {"narrative": CRITERIA},
         "creditsAvailable": _hours(cert.credit_hours),
         "humanCode": cert.course_number,
         "version": cert.course_version or None,

@@ -30,13 +30,14 @@ log = logging.getLogger(__name__)
 # never resolve on a network, and only the fetcher below answers for it.
 ASSET_ORIGIN = "https://assets.elsx.invalid/"
 SERVED_SUFFIXES = {".css", ".woff2", ".woff", ".ttf", ".otf", ".svg", ".png"}
+CONFIGURED_SUFFIXES = {".svg", ".png"}
 PDF_VARIANT = "pdf/a-3b"
 ATTACHMENT_NAME = "open-badges-credential.json"
 HARFBUZZ_PACKAGE = "libharfbuzz-subset0"
 
 # Han, kana, hangul and their punctuation/compatibility blocks: the bundled
 # CJK font is large, so it is parsed only for text that needs it.
-_CJK = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af"
+_CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af"
                   "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
 
 
@@ -50,6 +51,8 @@ class AssetFetcher(URLFetcher):
     def __init__(self, root):
         super().__init__(allowed_protocols=("https",), allow_redirects=False, timeout=1)
         self.root = Path(root).resolve()
+        # Configured images (signature, logo) by the name the template uses: {"configured/x.png": Path}.
+        self.extra = {}
         # The last requests, for tests and for diagnosing a template: (url, served).
         self.requests = deque(maxlen=256)
 
@@ -59,6 +62,9 @@ class AssetFetcher(URLFetcher):
             return None
         parts = urlsplit(url)
         relative = unquote(parts.path).lstrip("/")
+        if relative in self.extra:
+            path = self.extra[relative]
+            return path if path.suffix.lower() in CONFIGURED_SUFFIXES and path.is_file() else None
         if not relative or "\\" in relative or "\x00" in relative:
             return None
         candidate = (self.root / relative).resolve()
@@ -139,14 +145,18 @@ class Renderer:
             self._cjk = self._parse(self.CJK_STYLESHEET)
         return self._base + [self._cjk]
 
-    def pdf(self, html, credential_json=None, cjk=False):
-        """PDF/A-3b bytes for html, with the credential attached as JSON data."""
+    def pdf(self, html, credential_json=None, cjk=False, assets=()):
+        """PDF/A-3b bytes for html, with the credential attached as JSON data.
+
+        assets: (name, path) pairs of configured images the template refers to as name.
+        """
         attachments = []
         if credential_json is not None:
             attachments.append(Attachment(
                 string=credential_json, name=ATTACHMENT_NAME, url_fetcher=self.fetcher,
                 description="Open Badges 3.0 credential for this certificate", relationship="Data"))
         with self._lock:
+            self.fetcher.extra = {name: Path(path) for name, path in assets}
             document = HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=self.fetcher)
             return document.write_pdf(
                 stylesheets=self.stylesheets(cjk), font_config=self.font_config, cache=self.cache,
@@ -166,9 +176,25 @@ def renderer():
         return _renderer
 
 
-def certificate_pdf(html, credential_json=None, cjk=False):
+def certificate_pdf(html, credential_json=None, cjk=False, assets=()):
     """Render prepared HTML (no Django needed: safe in worker processes)."""
-    return renderer().pdf(html, credential_json, cjk)
+    return renderer().pdf(html, credential_json, cjk, assets)
+
+
+def configured_asset(path, stem):
+    """(template name, path) for a configured PNG/SVG file, or None if it is not one.
+
+    The name carries a digest of the file, so a replaced file is never served from the image cache.
+    """
+    import hashlib
+    if not path:
+        return None
+    file = Path(path)
+    if file.suffix.lower() not in CONFIGURED_SUFFIXES or not file.is_file():
+        log.warning("elsx: configured certificate image is missing or not PNG/SVG; it is left out")
+        return None
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+    return f"configured/{stem}-{digest}{file.suffix.lower()}", str(file)
 
 
 # --- the template (needs Django) --------------------------------------------
