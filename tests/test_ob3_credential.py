@@ -186,3 +186,12 @@ def test_concurrent_allocations_never_share_an_index(keyfile):
     assert errors == []
     taken = [pair for batch in results for pair in batch]
     assert len(taken) == 40 and len(set(taken)) == 40
+
+
+def test_a_value_json_ld_would_drop_is_refused_even_for_a_known_shape(keyfile):
+    cert = api.claim(COURSE, complete_topics(), **CLAIM)
+    document = openbadges.credential(cert)
+    credentials.sign(dict(document))  # this shape is now known
+    document["issuer"] = dict(document["issuer"], id="not an IRI")  # relative: the issuer leaves the RDF
+    with pytest.raises(UnsignableDocument, match="not an IRI"):
+        credentials.sign(document)
