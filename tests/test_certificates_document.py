@@ -126,7 +126,7 @@ SIGNATURE_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="80
 def test_signatory_provider_and_approvals_print_only_when_configured(media, settings, tmp_path):
     cert = sample_certificate()
     bare = api.prepare_document(cert)
-    assert "Approved by" not in bare.html and "<img" not in bare.html and "provider-contact" not in bare.html
+    assert "Approved by" not in bare.html and "configured/" not in bare.html and "provider-contact" not in bare.html
     (tmp_path / "sig.svg").write_text(SIGNATURE_SVG)
     png = tmp_path / "logo.png"
     from PIL import Image
@@ -140,7 +140,7 @@ def test_signatory_provider_and_approvals_print_only_when_configured(media, sett
     cert = sample_certificate()
     cert.signatory_title = "Director of Training"
     prepared = api.prepare_document(cert)
-    assert len(prepared.assets) == 2
+    assert len(prepared.assets) == 3  # signature, logo, QR code
     from elsx.certificates import render
     renderer = render.renderer()
     renderer.fetcher.requests.clear()
@@ -159,7 +159,7 @@ def test_a_configured_image_of_another_kind_or_missing_is_left_out(settings, tmp
     settings.ELSX = dict(settings.ELSX, SIGNATURE_IMAGE=str(tmp_path / "sig.gif"),
                          PROVIDER_LOGO=str(tmp_path / "missing.png"))
     prepared = api.prepare_document(sample_certificate())
-    assert prepared.assets == () and "<img" not in prepared.html
+    assert [name for name, _data in prepared.assets] == [prepared.assets[0][0]] and "configured/" not in prepared.html
 
 
 # --- layout -------------------------------------------------------------------

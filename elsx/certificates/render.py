@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 ASSET_ORIGIN = "https://assets.elsx.invalid/"
 SERVED_SUFFIXES = {".css", ".woff2", ".woff", ".ttf", ".otf", ".svg", ".png"}
 CONFIGURED_SUFFIXES = {".svg", ".png"}
+CACHE_MAX_ENTRIES = 64
 PDF_VARIANT = "pdf/a-3b"
 ATTACHMENT_NAME = "open-badges-credential.json"
 HARFBUZZ_PACKAGE = "libharfbuzz-subset0"
@@ -64,6 +65,8 @@ class AssetFetcher(URLFetcher):
         relative = unquote(parts.path).lstrip("/")
         if relative in self.extra:
             path = self.extra[relative]
+            if isinstance(path, bytes):  # generated in memory (the QR code)
+                return path
             return path if path.suffix.lower() in CONFIGURED_SUFFIXES and path.is_file() else None
         if not relative or "\\" in relative or "\x00" in relative:
             return None
@@ -80,6 +83,8 @@ class AssetFetcher(URLFetcher):
             # The URL itself may carry learner text if escaping ever failed: log the scheme only.
             log.warning("elsx certificate renderer refused a %s URL", scheme)
             raise RefusedURL("the certificate renderer only loads its own assets")
+        if isinstance(path, bytes):
+            return URLFetcherResponse(url, body=path, headers={"Content-Type": "image/png"})
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if path.suffix == ".woff2":
             content_type = "font/woff2"
@@ -156,11 +161,15 @@ class Renderer:
                 string=credential_json, name=ATTACHMENT_NAME, url_fetcher=self.fetcher,
                 description="Open Badges 3.0 credential for this certificate", relationship="Data"))
         with self._lock:
-            self.fetcher.extra = {name: Path(path) for name, path in assets}
+            self.fetcher.extra = {name: path if isinstance(path, bytes) else Path(path) for name, path in assets}
             document = HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=self.fetcher)
-            return document.write_pdf(
+            data = document.write_pdf(
                 stylesheets=self.stylesheets(cjk), font_config=self.font_config, cache=self.cache,
                 pdf_variant=PDF_VARIANT, attachments=attachments)
+            # Every QR code is a new image: keep the cache (logo, signature) from growing without end.
+            if len(self.cache) > CACHE_MAX_ENTRIES:
+                self.cache.clear()
+            return data
 
 
 _renderer = None
