@@ -39,6 +39,7 @@ BLOCKS = {
     "elsx_progress": "elsx.blocks.progress:ProgressBlock",
     "elsx_certificate": "elsx.blocks.certificate:CertificateBlock",
     "elsx_cohort": "elsx.blocks.cohort:CohortBlock",
+    "elsx_readiness": "elsx.blocks.readiness:ReadinessBlock",
 }
 
 setup(
@@ -89,6 +90,8 @@ setup(
             "build>=1.0",
             "wheel",
             "setuptools>=68",
+            # tests/platform/test_plugin_app.py loads elsx through the LMS's real plugin framework.
+            "edx-django-utils>=5",
         ],
         "mysql": ["mysqlclient>=2.2"],
         "dev": [

@@ -175,4 +175,5 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} export for {self.course_key} ({self.status})"
+from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLog  # noqa: E402,F401
 from elsx.credentials.models import StatusList  # noqa: E402,F401  pylint: disable=wrong-import-position
