@@ -11,6 +11,7 @@ change after insert, so a template change can't alter an issued certificate.
 """
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -406,12 +407,25 @@ def issue(course_key, learner_id, status=None):
     if existing is not None:
         return existing
     sign(snapshot)
+    with _entry_returned_unless_saved(snapshot):
+        try:
+            pdf_bytes = render_pdf(prepare_document(snapshot))
+        except Exception as exc:  # WeasyPrint raises many kinds; none may leave a row behind
+            log.exception("elsx: rendering certificate for learner %s failed", learner_id)
+            raise Unavailable(_("The certificate could not be created; nothing was issued. "
+                                "Please try again.")) from exc
+        return _record(snapshot, pdf_bytes)[0]
+
+
+@contextmanager
+def _entry_returned_unless_saved(cert):
+    """A failed or lost issue gives its status index back (when no one has taken a later one)."""
     try:
-        pdf_bytes = render_pdf(prepare_document(snapshot))
-    except Exception as exc:  # WeasyPrint raises many kinds; none may leave a row behind
-        log.exception("elsx: rendering certificate for learner %s failed", learner_id)
-        raise Unavailable(_("The certificate could not be created; nothing was issued. Please try again.")) from exc
-    return _record(snapshot, pdf_bytes)[0]
+        yield
+    finally:
+        if cert.status_index is not None and (
+                cert.pk is None or not Certificate.objects.filter(pk=cert.pk).exists()):  # rolled back
+            credentials.release_status_index(cert.status_list, cert.status_index)
 
 
 def issue_for_course(course_key, workers=1):
@@ -591,6 +605,11 @@ def reissue(number, by, **corrections):
     new.credential = new.public_credential = ""
     new.status_list = new.status_index = None
     sign(new)
+    with _entry_returned_unless_saved(new):
+        return _reissue_signed(old, new, cleaned, by)
+
+
+def _reissue_signed(old, new, cleaned, by):
     try:
         pdf_bytes = render_pdf(prepare_document(new))
     except Exception as exc:

@@ -124,6 +124,11 @@ def allocate_status_index():
     raise RuntimeError("could not allocate a status list index")
 
 
+def release_status_index(n, index):
+    """Give back the index allocate_status_index() just returned, if it is still the last one taken."""
+    StatusList.objects.filter(pk=n, next_index=index + 1).update(next_index=F("next_index") - 1)
+
+
 def status_entry(n, index):
     url = status_list_url(n)
     return {"id": f"{url}#{index}", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
