@@ -29,7 +29,7 @@ def _naive_render(prepared):
 
     from elsx.certificates import render
     fetcher = render.AssetFetcher(render.certificate_assets_dir())
-    fetcher.extra = {name: Path(path) for name, path in prepared.assets}
+    fetcher.extra = {name: path if isinstance(path, bytes) else Path(path) for name, path in prepared.assets}
     font_config = FontConfiguration()
     names = render.Renderer.BASE_STYLESHEETS + ((render.Renderer.CJK_STYLESHEET,) if prepared.cjk else ())
     css = "\n".join((render.certificate_assets_dir() / name).read_text(encoding="utf-8") for name in names)
