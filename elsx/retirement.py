@@ -1,6 +1,6 @@
 """Learner retirement: remove a learner's personal data when the platform retires their account.
 
-Reflections are emptied, profile fields scrubbed, and certificates revoked
+Reflections are emptied, capstone plans deleted, profile fields scrubbed, and certificates revoked
 with their snapshot name removed and their stored PDFs (which print the
 name) deleted, and every stored export of the learner's courses (rosters list
 every learner) deleted. Certificate numbers stay, so a verification
@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from elsx import compat, events, storage
+from elsx.audit import api as audit
+from elsx.capstone import api as capstone
 from elsx.models import Certificate, LearnerProfile, TopicProgress
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ class Retired:
     certificates_revoked: int
     certificates_scrubbed: int
     files_deleted: int = 0
+    plans: int = 0
 
 
 def retire_learner(learner_id, course_key=None):
@@ -59,15 +62,19 @@ def retire_learner(learner_id, course_key=None):
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
         status_lists = set(Certificate.objects.filter(**scope).exclude(status_list=None)
                            .values_list("status_list", flat=True))
+        audit.forget_learner(scope["learner_id"], course_key)
         if course_key is None:  # attestations belong to an agency, not a course
             from elsx.agency import api as agency_api  # local: agency reads progress tables
             agency_api.retire_learner(scope["learner_id"])
+        # A capstone plan names people and places throughout: it goes entirely.
+        plans = capstone.erase_for_learner(scope["learner_id"], scope.get("course_key"))
     # Files go after the commit: a rolled-back retirement must not lose them.
     if revoked:  # the status lists say so too (the credentials' holders may still show them)
         from elsx.certificates import api as certificates  # pylint: disable=import-outside-toplevel
         for number in status_lists:
             certificates.republish_status_list(number)
-    result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths) + _delete_exports(courses))
+    result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths) + _delete_exports(courses),
+                     plans=plans)
     for number, course in revoking:
         events.emit(events.CERTIFICATE_REVOKED, certificate_number=number, learner_id=scope["learner_id"],
                     course_key=course, by_retirement=True)
