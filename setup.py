@@ -71,6 +71,9 @@ setup(
         "web-fragments>=2.2",
         "segno>=1.5",
         "celery>=5.3",
+        # Signed Open Badges 3.0: JSON-LD canonicalization (RDFC-1.0) and Ed25519.
+        "PyLD>=2.0.3",
+        "cryptography>=41",
     ],
     extras_require={
         "test": [
@@ -78,6 +81,11 @@ setup(
             "pytest-django>=4.8",
             "hypothesis>=6.100",
             "pypdf>=4",
+            # The 1EdTech OB 3.0 JSON Schema (Draft 2019-09, with date-time checks).
+            "jsonschema>=4.18",
+            "rfc3339-validator>=0.1.4",
+            # Decodes the certificate's QR code in the tests (needs the libzbar0 Debian package).
+            "pyzbar>=0.1.9",
             "redis>=5",
             "playwright>=1.45",
             "axe-playwright-python>=0.1.4",

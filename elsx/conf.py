@@ -1,15 +1,19 @@
 """Settings with defaults; a deployment overrides any of them in settings.ELSX."""
 from django.conf import settings
+from django.utils.translation import gettext_noop
+
+# Defaults that are words, not names, are marked for translation: the certificate prints them in
+# the language of the claim (the row keeps them as configured).
 
 DEFAULTS = {
     "PROVIDER_NAME": "Executive Leadership Series Training Program",
     "PROVIDER_CONTACT": "",
-    "SIGNATORY_NAME": "Program Director",
+    "SIGNATORY_NAME": gettext_noop("Program Director"),
     "SIGNATORY_TITLE": "Executive Leadership Series",
     "COURSE_TITLE": "",  # empty: the curriculum's title
     "COURSE_NUMBER": "ELS-MEC-101",
-    "CREDIT_TYPE": "In-service",
-    "DELIVERY_METHOD": "Online, asynchronous",
+    "CREDIT_TYPE": gettext_noop("In-service"),
+    "DELIVERY_METHOD": gettext_noop("Online, asynchronous"),
     # Requests per client address per minute on the public verification page.
     "VERIFY_RATE_LIMIT": 30,
     # Base of verification URLs printed on certificates, e.g. https://lms.example.org
@@ -27,6 +31,24 @@ DEFAULTS = {
     "PASS_MARK_DEFAULT": 80,
     # Processes that render PDFs in elsx_issue_certificates (0: one per core).
     "CERTIFICATE_WORKERS": 0,
+    # Signing keys (docs/credentials.md): a keyring file written by `elsx_signing_key`, or the
+    # same JSON inline. Never stored in the database.
+    "SIGNING_KEY_FILE": "",
+    "SIGNING_KEYS": None,
+    # The issuer profile at /elsx/issuer and on the certificate; blank ones are left out.
+    "PROVIDER_URL": "",
+    "PROVIDER_EMAIL": "",
+    "PROVIDER_PHONE": "",
+    # {"streetAddress": ..., "addressLocality": ..., "addressRegion": ..., "postalCode": ..., "addressCountry": ...}
+    "PROVIDER_ADDRESS": {},
+    # Seconds a verifier may cache /elsx/status/<n>; a revocation shows within this time.
+    "STATUS_LIST_MAX_AGE": 300,
+    # Image files (PNG or SVG, absolute paths) printed on the certificate; loaded only through the
+    # renderer's asset fetcher, which serves these two files and the bundled assets, nothing else.
+    "SIGNATURE_IMAGE": "",
+    "PROVIDER_LOGO": "",
+    # Approving authorities, printed only when set: [{"authority": "California POST", "number": "1234-56789"}]
+    "APPROVALS": [],
     # Engaged time (docs/engagement.md). The page beats every HEARTBEAT_SECONDS while visible and active.
     "HEARTBEAT_SECONDS": 30,
     "HEARTBEAT_GRACE_SECONDS": 5,       # a beat credits at most period + grace

@@ -30,6 +30,8 @@ class LearnerProfile(models.Model):
     state_training_id = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The interface language at claim: the certificate is printed in it, whoever downloads it.
+    claim_language = models.CharField(max_length=16, blank=True)
     # Derived from TopicProgress, rewritten with every progress change.
     topics_completed = models.PositiveSmallIntegerField(default=0)
     hours_earned = models.DecimalField(max_digits=5, decimal_places=2, default=0)
@@ -135,12 +137,22 @@ class Certificate(models.Model):
     superseded_by = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes",
     )
+    # Language of the printed document, fixed at claim.
+    language = models.CharField(max_length=16, blank=True)
+    # Signed once at issue (elsx.certificates.openbadges): the holder's credential, embedded in
+    # the PDF byte for byte, and the public one (no state training ID) served as .vc.json.
+    credential = models.TextField(blank=True)
+    public_credential = models.TextField(blank=True)
+    # Its entry in a revocation status list (elsx.credentials.models.StatusList).
+    status_list = models.PositiveIntegerField(null=True, blank=True)
+    status_index = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["course_key", "learner_id", "generation"], name="elsx_certificate_unique_generation",
             ),
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="elsx_certificate_unique_status"),
         ]
         indexes = [models.Index(fields=["course_key", "learner_id", "status"], name="elsx_certificate_learner")]
 
@@ -180,3 +192,4 @@ from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLo
 from elsx.engagement.models import EngagedDay, EngagementClock  # noqa: E402,F401
 from elsx.scenarios.models import ScenarioChoice  # noqa: E402,F401  pylint: disable=wrong-import-position
 from elsx.capstone.models import CommunityActionPlan  # noqa: E402,F401  pylint: disable=wrong-import-position
+from elsx.credentials.models import StatusList  # noqa: E402,F401  pylint: disable=wrong-import-position

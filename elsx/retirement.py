@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 RETIRED_REASON = "learner retired"
 PROFILE_FIELDS = ("full_name", "email", "username", "legal_name", "agency", "state_training_id", "state")
 # pdf_path: the stored PDF prints the name, so the file goes too (see _delete_files).
-CERTIFICATE_FIELDS = ("legal_name", "state_training_id", "pdf_path")
+# The signed credentials carry the name (and the state ID): they go, and the status list says revoked.
+CERTIFICATE_FIELDS = ("legal_name", "state_training_id", "pdf_path", "credential", "public_credential")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def retire_learner(learner_id, course_key=None):
                    list(LearnerProfile.objects.filter(**scope).values_list("course_key", flat=True)))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
+        status_lists = set(Certificate.objects.filter(**scope).exclude(status_list=None)
+                           .values_list("status_list", flat=True))
         audit.forget_learner(scope["learner_id"], course_key)
         if course_key is None:  # attestations belong to an agency, not a course
             from elsx.agency import api as agency_api  # local: agency reads progress tables
@@ -66,6 +69,10 @@ def retire_learner(learner_id, course_key=None):
         # A capstone plan names people and places throughout: it goes entirely.
         plans = capstone.erase_for_learner(scope["learner_id"], scope.get("course_key"))
     # Files go after the commit: a rolled-back retirement must not lose them.
+    if revoked:  # the status lists say so too (the credentials' holders may still show them)
+        from elsx.certificates import api as certificates  # pylint: disable=import-outside-toplevel
+        for number in status_lists:
+            certificates.republish_status_list(number)
     result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths) + _delete_exports(courses),
                      plans=plans)
     for number, course in revoking:

@@ -27,7 +27,8 @@ def test_valid_certificate_page_shows_the_record_and_nothing_private(issued):
     assert response.status_code == 200
     assert "Valid" in body and CLAIM["legal_name"] in body and "11.0" in body
     assert issued.course_title.replace("&", "&amp;") in body
-    for private in (CLAIM["state_training_id"], CLAIM["agency"], "learner-1@example.org"):
+    assert "Riverside County Sheriff&#x27;s Office" in body and "Law-enforcement executive" in body  # as printed
+    for private in (CLAIM["state_training_id"], "learner-1@example.org"):
         assert private not in body
     assert response["Cache-Control"] == "no-store" and "default-src 'none'" in response["Content-Security-Policy"]
 
@@ -59,9 +60,12 @@ def test_json_record_carries_the_public_fields_only(issued):
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
     assert data["status"] == "valid" and data["name"] == CLAIM["legal_name"] and data["credit_hours"] == 11.0
     assert data["certificate_number"] == numbers.display(issued.number)
-    assert data["credential"]["credentialSubject"]["achievement"]["creditsAvailable"] == 11.0
+    # Agency and role are printed on the certificate the holder shows, so the record says them too.
+    assert data["agency"] == CLAIM["agency"] and data["role"] == "Law-enforcement executive"
+    assert data["credential_url"] == f"https://lms.example.org/elsx/verify/{numbers.display(issued.number)}.vc.json"
+    assert "credential" not in data  # no unsigned copy wrapped in the record
     text = response.content.decode()
-    for private in (CLAIM["state_training_id"], "Riverside", "le_executive", "learner-1@example.org", "learner-1"):
+    for private in (CLAIM["state_training_id"], "le_executive", "learner-1@example.org", "learner-1"):
         assert private not in text
 
 

@@ -54,6 +54,8 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
             "eligibility": status,
             "download_url": self.runtime.handler_url(self, "download") if cert else "",
             "verify_url": api.verification_url(cert.number) if cert else "",
+            "share_url": api.short_verification_url(cert.number) if cert else "",
+            "linkedin_url": api.linkedin_url(cert) if cert else "",
             "roles": [(value, str(label)) for value, label in ROLE_CHOICES],  # lazy labels
             "prefill": {
                 "legal_name": (profile.legal_name or learner.full_name) if profile else learner.full_name,

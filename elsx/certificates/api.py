@@ -11,6 +11,7 @@ change after insert, so a template change can't alter an issued certificate.
 """
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,10 +20,14 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from elsx import compat, conf, eligibility, events, storage
 from elsx.audit import api as audit
 from elsx.certificates import numbers, openbadges
+from elsx.credentials import api as credentials
+from elsx.credentials.jsonld import UnsignableDocument
+from elsx.credentials.keys import KeysNotConfigured
 from elsx.curriculum import get_curriculum
 from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound, Unavailable
 from elsx.models import ROLE_CHOICES, Certificate, LearnerProfile
@@ -59,7 +64,25 @@ def clean_claim(legal_name, agency, role, state_training_id="", state=""):
     cleaned["state"] = clean_text(state, "state", _("State"), 2, STATE_MAX, required=False)
     if cleaned["state_training_id"] and not cleaned["state"]:
         raise InvalidInput(_("Say which state issued your training ID."), field="state")
+    _check_printable(cleaned)
     return cleaned
+
+
+PRINTED_FIELDS = (("legal_name", _lazy("Legal name")), ("agency", _lazy("Agency")),
+                  ("state_training_id", _lazy("State training ID")), ("state", _lazy("State")))
+
+
+def _check_printable(cleaned):
+    """InvalidInput (400) naming the characters no bundled font can print: never a name of boxes."""
+    from elsx.certificates import glyphs
+    for field, label in PRINTED_FIELDS:
+        missing = glyphs.unprintable(cleaned.get(field, ""))
+        if missing:
+            raise InvalidInput(
+                _("{label}: the certificate can't print these characters: {chars}. Write them another way "
+                  "(for example in Latin letters) or leave them out.").format(
+                    label=label, chars=glyphs.describe(missing)),
+                field=field, characters=[f"U+{ord(char):04X}" for char in missing])
 
 
 def claim(course_key, learner, legal_name, agency, role, state_training_id="", state=""):
@@ -80,7 +103,8 @@ def claim(course_key, learner, legal_name, agency, role, state_training_id="", s
     profile = ensure_profile(course_key, learner)
     if profile.retired_at is not None:
         raise NotAllowed(_("This account has been retired."))
-    LearnerProfile.objects.filter(pk=profile.pk).update(claimed_at=timezone.now(), **cleaned)
+    LearnerProfile.objects.filter(pk=profile.pk).update(
+        claimed_at=timezone.now(), claim_language=translation.get_language() or "", **cleaned)
     return issue(course_key, learner.id, status=status)
 
 
@@ -121,7 +145,7 @@ def certificate_state(course_key, learner_id, status=None):
 
 def public_base_url():
     """Where verification pages are served from: ELSX VERIFY_BASE_URL, else the LMS root."""
-    return (conf.get("VERIFY_BASE_URL") or compat.lms_root_url()).rstrip("/")
+    return credentials.public_base_url()
 
 
 def verification_url(number):
@@ -129,7 +153,7 @@ def verification_url(number):
 
 
 def issuer_id():
-    return public_base_url() or "urn:elsx:provider"
+    return credentials.issuer_url()
 
 
 def course_title(curriculum=None):
@@ -172,6 +196,7 @@ def _new_snapshot(course_key, profile, status, generation=1):
         issued_at=timezone.now(),
         signatory_name=conf.get("SIGNATORY_NAME"),
         signatory_title=conf.get("SIGNATORY_TITLE"),
+        language=profile.claim_language or translation.get_language() or "en",
     )
 
 
@@ -181,37 +206,166 @@ class PreparedDocument:
     html: str
     credential_json: bytes
     cjk: bool
+    assets: tuple = ()  # (template name, file path) of configured images
+
+
+def sign(cert, allocate=True):
+    """Allocate the certificate's status entry and sign its credentials (once, before the first render).
+
+    Raises Unavailable if signing is not configured or the credential would not sign whole.
+    """
+    try:
+        if allocate and cert.status_index is None:
+            cert.status_list, cert.status_index = credentials.allocate_status_index()
+        openbadges.sign_both(cert)
+    except KeysNotConfigured as exc:
+        log.error("elsx: certificate signing is not configured: %s", exc)
+        raise Unavailable(_("Certificates can't be issued until the site's signing key is set up; "
+                            "staff have been told.")) from exc
+    except UnsignableDocument as exc:
+        log.error("elsx: a certificate credential would not sign whole: %s", exc)
+        raise Unavailable(_("The certificate could not be created; nothing was issued. Please try again.")) from exc
 
 
 def prepare_document(cert):
-    """Template HTML and the Open Badges JSON for an (unsaved) certificate."""
-    from elsx.certificates import render
-    url = verification_url(cert.number)
+    """Template HTML and the signed credential bytes for a certificate (signed by sign())."""
+    language = cert.language or translation.get_language() or "en"
+    with translation.override(language):
+        return _prepare_document(cert, language)
+
+
+def _prepare_document(cert, language):
+    from elsx.certificates import glyphs, render
+    if not cert.credential:  # a sample, or a row from before signing: sign, but allocate no status entry
+        sign(cert, allocate=False)
+    url = short_verification_url(cert.number)
+    signature = render.configured_asset(conf.get("SIGNATURE_IMAGE"), "signature")
+    logo = render.configured_asset(conf.get("PROVIDER_LOGO"), "logo")
+    qr_name, qr_png = qr_image(url)
     context = {
         "cert": cert,
         "number": numbers.display(cert.number),
+        # Fixed family names only (never learner text): the families this document's scripts need.
+        "font_families": ", ".join(f"'{family}'" for family in glyphs.families_for(
+            cert.legal_name, cert.agency, cert.state_training_id, cert.state, cert.provider_name,
+            cert.signatory_name, cert.signatory_title, cert.course_title)),
+        "qr_src": qr_name,
         "verification_url": url,
-        "qr_svg": qr_svg(url),
+        # Printed without the scheme, in pieces that never break inside (see certificate.css .url).
+        "url_parts": printed_url_parts(cert.number),
         "role_label": str(ROLES[cert.role]) if cert.role in ROLES else "",  # labels are gettext_lazy
+        # Configured words are printed as configured; the defaults are in the catalog.
+        "credit_type": _(cert.credit_type) if cert.credit_type else "",
+        "delivery_method": _(cert.delivery_method) if cert.delivery_method else "",
+        "signatory_name": _(cert.signatory_name) if cert.signatory_name else "",
+        "signature_src": signature[0] if signature else "",
+        "logo_src": logo[0] if logo else "",
+        "provider_lines": provider_lines(),
+        "approvals": approvals(),
         "name_size": render.name_size(cert.legal_name),
         "agency_size": render.name_size(cert.agency),
-        "lang": translation.get_language() or "en",
+        "lang": language,
     }
     html = render.certificate_html(context)
-    credential = openbadges.credential_json(cert, url, issuer_id(), include_private=True)
+    # Exactly the stored bytes: the PDF's credential is the one that was signed.
+    credential = cert.credential.encode("utf-8")
     return PreparedDocument(html=html, credential_json=credential,
-                            cjk=render.needs_cjk(cert.legal_name, cert.agency, cert.state_training_id, cert.state))
+                            cjk=render.needs_cjk(cert.legal_name, cert.agency, cert.state_training_id, cert.state),
+                            assets=tuple(asset for asset in (signature, logo) if asset) + ((qr_name, qr_png),))
 
 
-def qr_svg(url):
+def short_verification_url(number):
+    """What the certificate prints and its QR code holds: /elsx/v/<20 characters>, no dashes to break at."""
+    return public_base_url() + reverse("elsx:verify_short", kwargs={"number": number})
+
+
+def printed_url_parts(number):
+    """The short URL without its scheme, as (host, path, number): a line may break only between them."""
+    url = short_verification_url(number)
+    host_and_path = url.split("://", 1)[-1]
+    host, _sep, path = host_and_path.partition("/")
+    path = "/" + path[: -len(number)]
+    return host, path, number
+
+
+def linkedin_url(cert):
+    """LinkedIn's add-to-profile link, pre-filled with the certificate's fields (no personal data)."""
+    from urllib.parse import urlencode
+    issued = timezone.localdate(cert.issued_at)
+    query = {"startTask": "CERTIFICATION_NAME", "name": cert.course_title, "organizationName": cert.provider_name,
+             "issueYear": issued.year, "issueMonth": issued.month,
+             "certUrl": short_verification_url(cert.number), "certId": numbers.display(cert.number)}
+    return "https://www.linkedin.com/profile/add?" + urlencode(query)
+
+
+LOGO_MAX_BYTES = 256 * 1024
+
+
+def issuer_display():
+    """The issuer as the verification page shows it: name, logo (a data: URL) and contact lines."""
+    import base64
+    logo = ""
+    path = conf.get("PROVIDER_LOGO")
+    if path:
+        from pathlib import Path
+        file = Path(path)
+        kind = {".png": "image/png", ".svg": "image/svg+xml"}.get(file.suffix.lower())
+        if kind and file.is_file() and file.stat().st_size <= LOGO_MAX_BYTES:
+            logo = f"data:{kind};base64," + base64.b64encode(file.read_bytes()).decode("ascii")
+    return {"name": conf.get("PROVIDER_NAME"), "logo": logo, "lines": provider_lines()}
+
+
+def criteria_text():
+    """What a learner did to earn the certificate, in words (the achievement's criteria)."""
+    return openbadges.criteria_narrative()
+
+
+def provider_lines():
+    """The provider's address and contact, as configured (nothing blank)."""
+    address = conf.get("PROVIDER_ADDRESS") or {}
+    lines = []
+    if isinstance(address, dict):
+        street = address.get("streetAddress", "")
+        place = " ".join(part for part in (address.get("addressLocality", "") and address["addressLocality"] + ",",
+                                           address.get("addressRegion", ""), address.get("postalCode", "")) if part)
+        lines.append(" · ".join(part for part in (street, place.strip(" ,"), address.get("addressCountry", ""))
+                                if part))
+    contact = [conf.get(key) for key in ("PROVIDER_CONTACT", "PROVIDER_EMAIL", "PROVIDER_PHONE", "PROVIDER_URL")]
+    seen = []
+    for item in contact:
+        if item and item not in seen:
+            seen.append(item)
+    lines.append(" · ".join(seen))
+    return [line for line in lines if line]
+
+
+def approvals():
+    """[(authority, number)] from ELSX["APPROVALS"], skipping entries without an authority."""
+    found = []
+    for item in conf.get("APPROVALS") or []:
+        if isinstance(item, dict) and str(item.get("authority", "")).strip():
+            found.append((str(item["authority"]).strip(), str(item.get("number", "") or "").strip()))
+    return found
+
+
+def qr_image(url):
+    """(template name, PNG bytes): one pixel per module, drawn without smoothing (certificate.css).
+
+    Medium error correction survives a crease or a poor scan; no personal data in the URL.
+    A raster is about a sixth cheaper to render than the SVG, and zbar reads it at 150 dpi (tests).
+    """
+    import io
+
     import segno
-    # Medium error correction survives a crease or a poor scan; no personal data in the URL.
-    return segno.make(url, error="m").svg_inline(scale=1, border=0, omitsize=True, dark="#1d2433")
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=1, border=0, dark="#1d2433")
+    data = buffer.getvalue()
+    return f"generated/qr-{hashlib.sha256(data).hexdigest()[:16]}.png", data
 
 
 def render_pdf(prepared):
     from elsx.certificates import render
-    return render.certificate_pdf(prepared.html, prepared.credential_json, prepared.cjk)
+    return render.certificate_pdf(prepared.html, prepared.credential_json, prepared.cjk, prepared.assets)
 
 
 def _store(cert, pdf_bytes):
@@ -279,12 +433,26 @@ def issue(course_key, learner_id, status=None):
     existing, snapshot = _issuable(course_key, learner_id, status)
     if existing is not None:
         return existing
+    sign(snapshot)
+    with _entry_returned_unless_saved(snapshot):
+        try:
+            pdf_bytes = render_pdf(prepare_document(snapshot))
+        except Exception as exc:  # WeasyPrint raises many kinds; none may leave a row behind
+            log.exception("elsx: rendering certificate for learner %s failed", learner_id)
+            raise Unavailable(_("The certificate could not be created; nothing was issued. "
+                                "Please try again.")) from exc
+        return _record(snapshot, pdf_bytes)[0]
+
+
+@contextmanager
+def _entry_returned_unless_saved(cert):
+    """A failed or lost issue gives its status index back (when no one has taken a later one)."""
     try:
-        pdf_bytes = render_pdf(prepare_document(snapshot))
-    except Exception as exc:  # WeasyPrint raises many kinds; none may leave a row behind
-        log.exception("elsx: rendering certificate for learner %s failed", learner_id)
-        raise Unavailable(_("The certificate could not be created; nothing was issued. Please try again.")) from exc
-    return _record(snapshot, pdf_bytes)[0]
+        yield
+    finally:
+        if cert.status_index is not None and (
+                cert.pk is None or not Certificate.objects.filter(pk=cert.pk).exists()):  # rolled back
+            credentials.release_status_index(cert.status_list, cert.status_index)
 
 
 def issue_for_course(course_key, workers=1):
@@ -315,8 +483,13 @@ def issue_for_course(course_key, workers=1):
                 continue
             if existing is not None:
                 counts["already_issued"] += 1
-            else:
-                yield snapshot, prepare_document(snapshot)
+                continue
+            try:
+                sign(snapshot)
+            except Unavailable:
+                counts["failed"] += 1
+                continue
+            yield snapshot, prepare_document(snapshot)
 
     for snapshot, pdf_bytes in _render_all(pending(), workers):
         if pdf_bytes is None:
@@ -361,7 +534,7 @@ def _render_all(pending, workers):
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         for snapshot, prepared in pending:
             in_flight.append((snapshot, pool.submit(render.certificate_pdf, prepared.html,
-                                                    prepared.credential_json, prepared.cjk)))
+                                                    prepared.credential_json, prepared.cjk, prepared.assets)))
             # A few documents queued per worker keeps them busy without holding every PDF in memory.
             while len(in_flight) > workers * 4 or (in_flight and in_flight[0][1].done()):
                 yield result(*in_flight.popleft())
@@ -397,10 +570,38 @@ def revoke(number, reason, by):
         cert.revoked_by = str(getattr(by, "id", by) or "")[:255]
         cert.save(update_fields=["status", "revoked_at", "revoke_reason", "revoked_by"])
         audit.record(audit.REVOKE, cert, by, reason=reason)
+    republish_status(cert)
     log.info("elsx: certificate %s revoked by %s", cert.number, getattr(by, "id", by))
     events.emit(events.CERTIFICATE_REVOKED, certificate_number=cert.number, learner_id=cert.learner_id,
                 course_key=cert.course_key, by_retirement=False)
     return cert
+
+
+def revoked_status_indexes(list_number):
+    """Indexes in a status list whose certificate is no longer valid (revoked or superseded)."""
+    return list(Certificate.objects.filter(status_list=list_number).exclude(status=Certificate.STATUS_VALID)
+                .values_list("status_index", flat=True))
+
+
+def republish_status(cert):
+    """Re-sign cert's status list after a committed status change (revoke, reissue, reinstate)."""
+    if cert.status_list is not None:
+        republish_status_list(cert.status_list)
+
+
+def republish_status_list(list_number):
+    try:
+        credentials.publish_status_list(list_number, lambda: revoked_status_indexes(list_number))
+    except KeysNotConfigured:
+        log.error("elsx: status list %s could not be re-signed: no signing key", list_number)
+
+
+def status_list_json(list_number):
+    """The signed status list credential (str), signing it first if it never was; None if unknown."""
+    stored = credentials.status_list_credential(list_number)
+    if stored == "":
+        stored = credentials.publish_status_list(list_number, lambda: revoked_status_indexes(list_number))
+    return stored
 
 
 # What a successor (reissue, reinstatement) takes from the certificate it replaces: the course facts and
@@ -409,9 +610,11 @@ def revoke(number, reason, by):
 # field of Certificate is either here or in SET_FRESH.
 CARRIED_OVER = ("course_key", "learner_id", "course_title", "course_number", "course_version", "provider_name",
                 "credit_hours", "credit_type", "delivery_method", "started_on", "completed_on",
-                "signatory_name", "signatory_title") + CLAIM_FIELDS
+                "signatory_name", "signatory_title", "language", "engaged_seconds") + CLAIM_FIELDS
 SET_FRESH = ("id", "number", "generation", "status", "issued_at", "pdf_path", "pdf_sha256",
-             "revoked_at", "revoke_reason", "revoked_by", "superseded_by")
+             "revoked_at", "revoke_reason", "revoked_by", "superseded_by",
+             # A successor is a new credential: signed anew, with its own status entry.
+             "credential", "public_credential", "status_list", "status_index")
 
 
 def _successor(old, cleaned):
@@ -492,7 +695,15 @@ def _refuse_replaced(old):
 
 
 def _replace(old, new, by, action, reason, update_profile=False):
-    """Render and store new, then save it and point old to it in one transaction; audit the action."""
+    """Sign new (its own status entry), render and store it, then save it and point old to it in one
+    transaction; audit the action. The old entry is re-signed as revoked when old is superseded."""
+    sign(new)
+    with _entry_returned_unless_saved(new):
+        _replace_signed(old, new, by, action, reason, update_profile)
+    republish_status(old)
+
+
+def _replace_signed(old, new, by, action, reason, update_profile):
     try:
         pdf_bytes = render_pdf(prepare_document(new))
     except Exception as exc:
@@ -589,7 +800,7 @@ class Verification:
         return self.status == Certificate.STATUS_VALID
 
     def public_record(self):
-        """What anyone with the number may see: no email, state ID, agency or contact."""
+        """What anyone with the number may see: what the certificate prints, less the state ID."""
         cert = self.certificate
         return {
             "certificate_number": self.number,
@@ -605,8 +816,11 @@ class Verification:
             "issued_on": timezone.localdate(cert.issued_at).isoformat(),
             "revoked_on": timezone.localdate(cert.revoked_at).isoformat() if cert.revoked_at else None,
             "superseded_by": self.successor or None,
+            "agency": cert.agency,
+            "role": str(ROLES[cert.role]) if cert.role in ROLES else "",
             "verification_url": verification_url(cert.number),
-            "credential": openbadges.credential(cert, verification_url(cert.number), issuer_id()),
+            # The signed credential itself, served alone (no wrapper record around it).
+            "credential_url": openbadges.public_credential_url(cert.number) if cert.public_credential else None,
         }
 
 

@@ -30,13 +30,15 @@ log = logging.getLogger(__name__)
 # never resolve on a network, and only the fetcher below answers for it.
 ASSET_ORIGIN = "https://assets.elsx.invalid/"
 SERVED_SUFFIXES = {".css", ".woff2", ".woff", ".ttf", ".otf", ".svg", ".png"}
+CONFIGURED_SUFFIXES = {".svg", ".png"}
+CACHE_MAX_ENTRIES = 64
 PDF_VARIANT = "pdf/a-3b"
 ATTACHMENT_NAME = "open-badges-credential.json"
 HARFBUZZ_PACKAGE = "libharfbuzz-subset0"
 
 # Han, kana, hangul and their punctuation/compatibility blocks: the bundled
 # CJK font is large, so it is parsed only for text that needs it.
-_CJK = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af"
+_CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af"
                   "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
 
 
@@ -50,6 +52,8 @@ class AssetFetcher(URLFetcher):
     def __init__(self, root):
         super().__init__(allowed_protocols=("https",), allow_redirects=False, timeout=1)
         self.root = Path(root).resolve()
+        # Configured images (signature, logo) by the name the template uses: {"configured/x.png": Path}.
+        self.extra = {}
         # The last requests, for tests and for diagnosing a template: (url, served).
         self.requests = deque(maxlen=256)
 
@@ -59,6 +63,11 @@ class AssetFetcher(URLFetcher):
             return None
         parts = urlsplit(url)
         relative = unquote(parts.path).lstrip("/")
+        if relative in self.extra:
+            path = self.extra[relative]
+            if isinstance(path, bytes):  # generated in memory (the QR code)
+                return path
+            return path if path.suffix.lower() in CONFIGURED_SUFFIXES and path.is_file() else None
         if not relative or "\\" in relative or "\x00" in relative:
             return None
         candidate = (self.root / relative).resolve()
@@ -74,6 +83,8 @@ class AssetFetcher(URLFetcher):
             # The URL itself may carry learner text if escaping ever failed: log the scheme only.
             log.warning("elsx certificate renderer refused a %s URL", scheme)
             raise RefusedURL("the certificate renderer only loads its own assets")
+        if isinstance(path, bytes):
+            return URLFetcherResponse(url, body=path, headers={"Content-Type": "image/png"})
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if path.suffix == ".woff2":
             content_type = "font/woff2"
@@ -140,18 +151,26 @@ class Renderer:
             self._cjk = self._parse(self.CJK_STYLESHEET)
         return self._base + [self._cjk]
 
-    def pdf(self, html, credential_json=None, cjk=False):
-        """PDF/A-3b bytes for html, with the credential attached as JSON data."""
+    def pdf(self, html, credential_json=None, cjk=False, assets=()):
+        """PDF/A-3b bytes for html, with the credential attached as JSON data.
+
+        assets: (name, path) pairs of configured images the template refers to as name.
+        """
         attachments = []
         if credential_json is not None:
             attachments.append(Attachment(
                 string=credential_json, name=ATTACHMENT_NAME, url_fetcher=self.fetcher,
                 description="Open Badges 3.0 credential for this certificate", relationship="Data"))
         with self._lock:
+            self.fetcher.extra = {name: path if isinstance(path, bytes) else Path(path) for name, path in assets}
             document = HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=self.fetcher)
-            return document.write_pdf(
+            data = document.write_pdf(
                 stylesheets=self.stylesheets(cjk), font_config=self.font_config, cache=self.cache,
                 pdf_variant=PDF_VARIANT, attachments=attachments)
+            # Every QR code is a new image: keep the cache (logo, signature) from growing without end.
+            if len(self.cache) > CACHE_MAX_ENTRIES:
+                self.cache.clear()
+            return data
 
 
     def document_pdf(self, html, stylesheet, cjk=False):
@@ -180,9 +199,25 @@ def renderer():
         return _renderer
 
 
-def certificate_pdf(html, credential_json=None, cjk=False):
+def certificate_pdf(html, credential_json=None, cjk=False, assets=()):
     """Render prepared HTML (no Django needed: safe in worker processes)."""
-    return renderer().pdf(html, credential_json, cjk)
+    return renderer().pdf(html, credential_json, cjk, assets)
+
+
+def configured_asset(path, stem):
+    """(template name, path) for a configured PNG/SVG file, or None if it is not one.
+
+    The name carries a digest of the file, so a replaced file is never served from the image cache.
+    """
+    import hashlib
+    if not path:
+        return None
+    file = Path(path)
+    if file.suffix.lower() not in CONFIGURED_SUFFIXES or not file.is_file():
+        log.warning("elsx: configured certificate image is missing or not PNG/SVG; it is left out")
+        return None
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+    return f"configured/{stem}-{digest}{file.suffix.lower()}", str(file)
 
 
 # --- the template (needs Django) --------------------------------------------

@@ -16,9 +16,9 @@ from elsx.errors import NotFound
 WINDOW_SECONDS = 60
 BUCKET_SECONDS = 5
 BUCKETS = WINDOW_SECONDS // BUCKET_SECONDS
-# The page has no scripts, no images and no outside resources.
+# The page has no scripts and no outside resources; the provider's logo is inlined as a data: URL.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
                                "base-uri 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
@@ -121,7 +121,44 @@ def verify_page(request, number):
         "cert": cert,
         "successor_url": reverse("elsx:verify", kwargs={"number": result.successor}) if result.successor else "",
         "json_url": reverse("elsx:verify_json", kwargs={"number": result.number}),
+        "vc_url": reverse("elsx:verify_vc", kwargs={"number": result.number}) if cert.public_credential else "",
+        "issuer": api.issuer_display(),
+        "role_label": str(api.ROLES[cert.role]) if cert.role in api.ROLES else "",
+        "criteria": api.criteria_text(),
     })
+
+
+@require_safe
+def verify_vc(request, number):
+    """The stored signed public credential, alone and byte for byte as signed."""
+    if rate_limited(request):
+        response = _json({"error": _too_many()}, status=429)
+        response["Retry-After"] = str(WINDOW_SECONDS)
+        return response
+    try:
+        result = api.verify(number)
+    except NotFound:
+        return _json({"error": _not_found_message(), "status": "not_found"}, status=404)
+    if not result.certificate.public_credential:  # issued before credentials were signed
+        return _json({"error": _("This certificate has no signed credential."), "status": result.status},
+                     status=404)
+    response = _secure(HttpResponse(result.certificate.public_credential.encode("utf-8"),
+                                    content_type="application/vc+ld+json"))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def status_list(request, n):
+    """The signed BitstringStatusListCredential; cacheable briefly, so a revocation shows within minutes."""
+    body = api.status_list_json(n)
+    if body is None:
+        return _json({"error": "no such status list"}, status=404)
+    response = HttpResponse(body.encode("utf-8"), content_type="application/vc+ld+json")
+    response["Cache-Control"] = f"public, max-age={int(conf.get('STATUS_LIST_MAX_AGE'))}"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_safe

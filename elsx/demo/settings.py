@@ -72,6 +72,8 @@ EXCLUDED_XBLOCKS = {
 ELSX = {
     "VERIFY_BASE_URL": os.environ.get("ELSX_VERIFY_BASE_URL", "http://127.0.0.1:8000"),
 }
+# The demo signs with a key made on first use under var/; a deployment sets ELSX SIGNING_KEY_FILE.
+ELSX_DEV_SIGNING_KEY_FILE = str(ROOT / "elsx-dev-signing-key.json")
 # Shorter seat-time minimums for trying the demo (docs/engagement.md), e.g. ELSX_DEMO_MINUTES_PER_HOUR=1.
 for _name, _key, _type in (("ELSX_DEMO_MINUTES_PER_HOUR", "MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR", float),
                            ("ELSX_DEMO_SECTION_SHARE", "SECTION_READ_SHARE", float),

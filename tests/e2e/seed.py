@@ -8,7 +8,8 @@ Seeds:
 - the demo cohort, 120 learners (enough that "behind" fills more than one page
   of 25), then elsx_seed_demo (graduate, partway);
 - "kim": nine topics complete, the tenth (Community Action Planning) untouched;
-- "hostile": every topic complete, with a hostile name, agency and reflection.
+- "hostile": every topic complete, with a hostile name, agency and reflection;
+- "sharer": every topic complete, not yet claimed (tests/e2e/test_credential_share.py claims).
 """
 import sys
 
@@ -50,6 +51,9 @@ def main():
     for topic in topics:
         complete(hostile, topic, f"{HOSTILE} {HOSTILE} and a sentence long enough to count.")
     LearnerProfile.objects.filter(course_key=course_key, learner_id=hostile.id).update(agency=HOSTILE)
+    sharer = Learner(id="sharer", full_name="Priya Raman", email="priya.raman@example.org", username="sharer")
+    for topic in topics:
+        complete(sharer, topic, f"For {topic.title}, our agency will add a checklist to the intake desk.")
     print("e2e seed: kim has 9 topics, hostile has 10", file=sys.stderr)
 
 

@@ -81,6 +81,12 @@ VIEWS = {
     "verify_lookup": PUBLIC,
     "verify_json": PUBLIC,
     "verify": PUBLIC,
+    # Signed credentials and what a verifier fetches to check them (elsx.credentials, issue 15).
+    "verify_vc": PUBLIC,
+    "verify_short": PUBLIC,
+    "issuer": PUBLIC,
+    "issuer_key": PUBLIC,
+    "status_list": PUBLIC,
 }
 
 

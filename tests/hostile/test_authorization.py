@@ -119,10 +119,12 @@ def test_public_views_show_only_the_public_record(client, world):
     from elsx.certificates import numbers
     from tests.hostile.conftest import ALICE_AGENCY, ALICE_EMAIL, ALICE_LEGAL, ALICE_REFLECTION, ALICE_STATE_ID
     display = numbers.display(world.alice_number)
-    for url in (f"/elsx/verify/{display}", f"/elsx/verify/{display}.json", f"/elsx/verify/?number={display}"):
+    for url in (f"/elsx/verify/{display}", f"/elsx/verify/{display}.json", f"/elsx/verify/?number={display}",
+                f"/elsx/verify/{display}.vc.json", f"/elsx/v/{world.alice_number}"):
         response = client.get(url, follow=True)
         assert response.status_code == 200
         text = response.content.decode()
-        assert ALICE_LEGAL in text  # the public record names the holder...
-        for private in (ALICE_EMAIL, ALICE_AGENCY, ALICE_STATE_ID, ALICE_REFLECTION):
+        # The public record names the holder, and the agency as printed on the certificate (issue 15)...
+        assert ALICE_LEGAL in text and ALICE_AGENCY in text
+        for private in (ALICE_EMAIL, ALICE_STATE_ID, ALICE_REFLECTION):
             assert private not in text  # ...and nothing else about them

@@ -11,7 +11,9 @@ from tests.hostile.conftest import MALLORY, STAFF, snapshot
 
 pytestmark = pytest.mark.django_db
 
-VIEW_ARGS = {"verify_lookup": {}, "verify_json": {"number": "AAAA"}, "verify": {"number": "AAAA"}}
+VIEW_ARGS = {"verify_lookup": {}, "verify_json": {"number": "AAAA"}, "verify": {"number": "AAAA"},
+             "verify_vc": {"number": "AAAA"}, "verify_short": {"number": "A" * 20}, "issuer": {},
+             "issuer_key": {"n": 1}, "status_list": {"n": 1}}
 
 
 @pytest.fixture

@@ -47,6 +47,23 @@ function ElsxCertificate(runtime, element) {
     });
   }
 
+  // "Copy link": the clipboard when the browser allows it, else the text is left selected to copy by hand.
+  root.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy-link]");
+    if (!button) { return; }
+    var share = button.parentNode;
+    var field = share.querySelector("[data-copy-source]");
+    var status = share.querySelector("[data-copy-status]");
+    field.focus();
+    field.select();
+    var copied = function () { status.textContent = button.getAttribute("data-copied") || ""; };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(copied, function () { /* left selected */ });
+    } else if (document.execCommand && document.execCommand("copy")) {
+      copied();
+    }
+  });
+
   root.addEventListener("submit", function (event) {
     var form = event.target;
     var region = form.getAttribute("data-region");

@@ -1,0 +1,1 @@
+"""Verifiable credentials: issuer keys, Data Integrity proofs (eddsa-rdfc-2022) and Bitstring status lists."""
