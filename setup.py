@@ -39,6 +39,7 @@ BLOCKS = {
     "elsx_progress": "elsx.blocks.progress:ProgressBlock",
     "elsx_certificate": "elsx.blocks.certificate:CertificateBlock",
     "elsx_cohort": "elsx.blocks.cohort:CohortBlock",
+    "elsx_final": "elsx.blocks.final:FinalAssessmentBlock",
 }
 
 setup(

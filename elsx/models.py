@@ -163,3 +163,7 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} export for {self.course_key} ({self.status})"
+from elsx.assessment.models import FinalAttempt, FinalGrant  # noqa: E402,F401
+from elsx.evaluation.models import EvaluationCompletion, EvaluationResponse  # noqa: E402,F401
+from elsx.affirmation.models import Affirmation  # noqa: E402,F401
+from elsx.review.models import ReviewSubmission  # noqa: E402,F401
