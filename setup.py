@@ -40,6 +40,7 @@ BLOCKS = {
     "elsx_certificate": "elsx.blocks.certificate:CertificateBlock",
     "elsx_cohort": "elsx.blocks.cohort:CohortBlock",
     "elsx_final": "elsx.blocks.final:FinalAssessmentBlock",
+    "elsx_evaluation": "elsx.blocks.evaluation:EvaluationBlock",
 }
 
 setup(
