@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from elsx import reflection
 from elsx.curriculum import get_curriculum
 from elsx.errors import InvalidInput, NotAllowed
 from elsx.models import LearnerProfile, TopicProgress
@@ -282,6 +283,7 @@ def last_feedback(topic, state):
 
 def save_reflection(course_key, learner, topic, text):
     text = clean_text(text, "reflection", _("Your reflection"), REFLECTION_MIN, REFLECTION_MAX, multiline=True)
+    reflection.check(topic.id, text)
 
     def mutate(row, now):
         if row.reflection != text:

@@ -10,6 +10,7 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 from elsx import eligibility, templating
+from elsx.affirmation import api as affirmation
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
 from elsx.certificates import api, numbers
 from elsx.errors import ElsxError, InvalidInput, NotAllowed, NotFound
@@ -35,7 +36,8 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         cert = api.current_certificate(course_key, learner.id) if not learner.is_anonymous else None
         status = eligibility.check(course_key, learner.id) if not learner.is_anonymous and cert is None else None
         profile = None
-        if cert is None and status is not None and status.eligible:
+        ready = bool(cert is None and status is not None and api.ready_to_claim(status))
+        if ready:
             from elsx.progress import ensure_profile
             profile = ensure_profile(course_key, learner)
         return {
@@ -45,6 +47,8 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
             "number": numbers.display(cert.number) if cert else "",
             "successor": self._successor(cert),
             "eligibility": status,
+            "ready_to_claim": ready,
+            "affirmation_text": affirmation.text() if affirmation.required() else "",
             "download_url": self.runtime.handler_url(self, "download") if cert else "",
             "verify_url": api.verification_url(cert.number) if cert else "",
             "roles": [(value, str(label)) for value, label in ROLE_CHOICES],  # lazy labels
@@ -78,7 +82,7 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         return {
             "certificate": {"number": ctx["number"], "status": cert.status, "download_url": ctx["download_url"],
                             "verification_url": ctx["verify_url"]} if cert else None,
-            "eligible": bool(cert) or bool(status and status.eligible),
+            "eligible": bool(cert) or ctx["ready_to_claim"],
             "missing": [req.label for req in status.missing] if status else [],
         }
 
@@ -89,8 +93,9 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
 
     @json_handler()
     def claim(self, data, learner):
-        require_keys(data, CLAIM_KEYS, required=("legal_name", "agency", "role"))
-        cert = api.claim(self.course_key(), learner, **{key: data.get(key, "") for key in CLAIM_KEYS})
+        require_keys(data, CLAIM_KEYS + ("affirm",), required=("legal_name", "agency", "role"))
+        cert = api.claim(self.course_key(), learner, affirm=data.get("affirm", False),
+                         **{key: data.get(key, "") for key in CLAIM_KEYS})
         return {"number": numbers.display(cert.number), "status": cert.status, "html": self._body(learner)}
 
     @XBlock.handler

@@ -7,7 +7,7 @@ from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 from xblock.validation import ValidationMessage
 
-from elsx import authoring, compat, olx, progress
+from elsx import authoring, compat, olx, progress, reflection
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
 from elsx.blocks.base import ElsxBlockMixin, json_handler
 from elsx import templating
@@ -66,6 +66,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             "last_score": feedback[0] if feedback else None,
             "reflection_min": progress.REFLECTION_MIN,
             "reflection_max": progress.REFLECTION_MAX,
+            "reflection_min_words": reflection.min_words(topic.id),
+            "reflection_words": reflection.count(state.reflection),
         }
 
     # A view decorator: on the class it would not mark student_view for the mobile apps.

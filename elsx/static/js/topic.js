@@ -61,7 +61,15 @@ function ElsxTopic(runtime, element, args) {
   var reflection = common.region(root, "reflection");
   var textarea = reflection.querySelector("textarea");
   var counter = common.region(root, "count");
-  function count() { if (counter) { counter.textContent = "(" + textarea.value.length + ")"; } }
+  var words = common.region(root, "word-count");
+  function count() {
+    if (counter) { counter.textContent = "(" + textarea.value.length + ")"; }
+    // Same rule as elsx.reflection.count: runs of non-space characters.
+    if (words) {
+      var n = textarea.value.split(/\s+/).filter(Boolean).length;
+      words.textContent = words.getAttribute("data-template").replace("__N__", String(n));
+    }
+  }
   textarea.addEventListener("input", count);
   count();
   reflection.addEventListener("submit", function (event) {
