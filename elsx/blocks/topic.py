@@ -11,6 +11,7 @@ from elsx import authoring, compat, olx, progress, reflection
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
 from elsx.blocks.base import ElsxBlockMixin, json_handler
 from elsx import templating
+from elsx.review import api as review
 from elsx.errors import InvalidInput, NotAllowed, NotFound
 
 
@@ -67,6 +68,9 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             "reflection_min": progress.REFLECTION_MIN,
             "reflection_max": progress.REFLECTION_MAX,
             "reflection_min_words": reflection.min_words(topic.id),
+            "review_required": review.needs_review(topic.id),
+            "review": (review.current(self.course_key(), learner.id, topic.id)
+                       if review.needs_review(topic.id) and not learner.is_anonymous else None),
             "reflection_words": reflection.count(state.reflection),
         }
 
@@ -156,10 +160,13 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         if set(data) != {"text"}:
             raise InvalidInput(_("Send exactly one field: text."), field="text")
         topic = self.topic()
-        state, newly_completed = progress.save_reflection(self.course_key(), learner, topic, data["text"])
+        state, newly_completed = review.save_reflection(self.course_key(), learner, topic, data["text"])
         self._after_write(newly_completed)
         response = self._partials(topic, state, learner)
-        response["saved_html"] = templating.render("elsx/topic_saved.html", self._context(topic, state, learner))
+        context = self._context(topic, state, learner)
+        response["saved_html"] = templating.render("elsx/topic_saved.html", context)
+        if context["review_required"]:
+            response["review_html"] = templating.render("elsx/review_status.html", context)
         return response
 
     # --- Studio and OLX (logic in elsx.authoring and elsx.olx) --------------

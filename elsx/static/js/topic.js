@@ -75,6 +75,7 @@ function ElsxTopic(runtime, element, args) {
   reflection.addEventListener("submit", function (event) {
     event.preventDefault();
     send("save_reflection", {text: textarea.value}, function (body) {
+      if (body.review_html) { common.fill(root, "review", body.review_html); }
       var saved = common.fill(root, "saved", body.saved_html);
       if (saved) { saved.focus(); }
     });
