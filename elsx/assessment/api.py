@@ -234,7 +234,7 @@ def _score(attempt, answers):
 
 def submit(course_key, learner, draw_id, answers, now=None):
     """Score the attempt named by draw_id. The same answers again count once; different ones are 409."""
-    if not isinstance(draw_id, str) or not 8 <= len(draw_id) <= 64:
+    if not isinstance(draw_id, str) or not 8 <= len(draw_id) <= 64 or not draw_id.isascii():
         raise InvalidInput(_("This attempt is not valid. Reload the page."), field="draw_id")
     with transaction.atomic():
         _lock_profile(course_key, learner)
@@ -262,11 +262,23 @@ def grant(course_key, learner_id, by, reason, now=None):
     if by is None or not by.is_staff:
         raise NotAllowed(_("This is for course staff only."))
     reason = clean_text(reason, "reason", _("Reason"), REASON_MIN, REASON_MAX, multiline=True)
-    if not isinstance(learner_id, str) or not LearnerProfile.objects.filter(
+    learner_id = clean_text(learner_id, "learner_id", _("Learner id"), 1, 255)
+    if not LearnerProfile.objects.filter(
             course_key=course_key, learner_id=learner_id).exists():
         raise NotFound(_("No learner with that id in this course."), field="learner_id")
-    row = FinalGrant.objects.create(course_key=course_key, learner_id=learner_id, granted_by=by.id,
-                                    reason=reason, granted_at=now or timezone.now())
+    with transaction.atomic():
+        LearnerProfile.objects.select_for_update().filter(course_key=course_key, learner_id=learner_id).first()
+        last_start = (FinalAttempt.objects.filter(course_key=course_key, learner_id=learner_id)
+                      .order_by("-started_at").values_list("started_at", flat=True).first())
+        same = FinalGrant.objects.filter(course_key=course_key, learner_id=learner_id, granted_by=by.id,
+                                         reason=reason)
+        if last_start is not None:
+            same = same.filter(granted_at__gt=last_start)
+        existing = same.first()
+        if existing is not None:  # a double click: the same grant, not yet used, counts once
+            return existing
+        row = FinalGrant.objects.create(course_key=course_key, learner_id=learner_id, granted_by=by.id,
+                                        reason=reason, granted_at=now or timezone.now())
     # Ids only: the reason is free text and stays in the table.
     log.info("elsx: final-assessment grant %s by staff %s", row.pk, by.id)
     return row

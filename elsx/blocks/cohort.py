@@ -301,6 +301,10 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             response = json_response({"error": _("Use GET for this request.")}, 405)
             response.headers["Allow"] = "GET"
             return response
+        try:
+            require_keys(query_params(request), ())
+        except ElsxError as exc:
+            return json_response(exc.as_dict(), exc.status)
         course_key = self.course_key()
         log.info("elsx: staff %s downloaded the training file", learner.id)
         response = Response(body=trainingfile.build(course_key), content_type="application/zip")

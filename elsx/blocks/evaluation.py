@@ -10,7 +10,8 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 from elsx import templating
-from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response
+from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
+from elsx.errors import ElsxError
 from elsx.cohort.exports import encode
 from elsx.evaluation import api
 from elsx.validation import require_keys
@@ -46,7 +47,7 @@ class EvaluationBlock(ElsxBlockMixin, XBlock):
     @json_handler()
     def submit(self, data, learner):
         require_keys(data, ("ratings", "comments"), required=("ratings",))
-        _done, duplicate = api.submit(self.course_key(), learner, data["ratings"], data.get("comments") or {})
+        _done, duplicate = api.submit(self.course_key(), learner, data["ratings"], data.get("comments", {}))
         return {"duplicate": duplicate,
                 "html": templating.render("elsx/evaluation_body.html", self._context(learner))}
 
@@ -56,6 +57,14 @@ class EvaluationBlock(ElsxBlockMixin, XBlock):
         learner = self.current_learner()
         if learner.is_anonymous or not learner.is_staff:
             return json_response({"error": _("This is for course staff only.")}, 403)
+        if request.method != "GET":
+            response = json_response({"error": _("Use GET for this request.")}, 405)
+            response.headers["Allow"] = "GET"
+            return response
+        try:
+            require_keys(query_params(request), ())
+        except ElsxError as exc:
+            return json_response(exc.as_dict(), exc.status)
         response = Response(app_iter=encode(api.export_lines(self.course_key())), content_type="text/csv",
                             charset="utf-8")
         response.headers["Content-Disposition"] = 'attachment; filename="course-evaluation-anonymous.csv"'

@@ -66,11 +66,7 @@ def clean(ratings, comments):
     cleaned_ratings = {}
     for item_id, item in known_rated.items():
         value = ratings[item_id]
-        try:
-            value = int(value) if not isinstance(value, bool) else None
-        except (TypeError, ValueError):
-            value = None
-        if value not in {point for point, _label in item.points}:
+        if type(value) is not int or value not in {point for point, _label in item.points}:  # noqa: E721  no bools
             raise InvalidInput(_("Choose one of the labelled answers."), field=item_id)
         cleaned_ratings[item_id] = value
     cleaned_comments = {}

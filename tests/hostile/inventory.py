@@ -17,6 +17,8 @@ BLOCK_XML = {
     "elsx_progress": "<elsx_progress/>",
     "elsx_certificate": "<elsx_certificate/>",
     "elsx_cohort": cohort_xml(),
+    "elsx_final": "<elsx_final/>",
+    "elsx_evaluation": "<elsx_evaluation/>",
 }
 
 # (block type, handler) -> policy. "GET" marks a plain XBlock.handler download.
@@ -40,10 +42,19 @@ HANDLERS = {
     ("elsx_cohort", "export_status"): STAFF_ONLY,
     ("elsx_cohort", "download"): STAFF_ONLY,
     ("elsx_cohort", "submit_studio_edits"): AUTHORING,
+    ("elsx_cohort", "review_detail"): STAFF_ONLY,
+    ("elsx_cohort", "review_decide"): STAFF_ONLY,
+    ("elsx_cohort", "training_file"): STAFF_ONLY,
+    ("elsx_final", "start"): LEARNER,
+    ("elsx_final", "submit"): LEARNER,
+    ("elsx_final", "grant_attempt"): STAFF_ONLY,
+    ("elsx_evaluation", "submit"): LEARNER,
+    ("elsx_evaluation", "export"): STAFF_ONLY,
 }
 
 # Handlers that answer GET with a file (plain XBlock.handler); every other one is a JSON POST handler.
-DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download")}
+DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download"), ("elsx_cohort", "training_file"),
+             ("elsx_evaluation", "export")}
 
 # URL name (namespace elsx) -> policy. All are read-only; none may accept a POST.
 VIEWS = {
@@ -101,6 +112,11 @@ def ident(key):
     return f"{key[0]}.{key[1]}"
 
 
+def _rated():
+    from elsx.evaluation import api
+    return api.rated_items()
+
+
 def sample_request(key, alice_number):
     """A well-formed request for each handler: (JSON body or None, query string)."""
     from elsx.curriculum import get_curriculum
@@ -124,10 +140,21 @@ def sample_request(key, alice_number):
         ("elsx_cohort", "export"): {"kind": "credit", "profile": "default"},
         ("elsx_cohort", "export_status"): {"job": 1},
         ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": "2020-01-06"}, "defaults": []},
+        ("elsx_cohort", "review_detail"): {"submission": 1},
+        ("elsx_cohort", "review_decide"): {"submission": 1, "verdict": "accept", "comment": "Accepted by whoever",
+                                           "rubric": {key: 2 for key in ("goals", "owners", "timeline", "resources",
+                                                                         "measures", "partners", "communication")}},
+        ("elsx_final", "start"): {},
+        ("elsx_final", "submit"): {"draw_id": "A" * 32, "answers": {"vp-1": "a"}},
+        ("elsx_final", "grant_attempt"): {"learner_id": "alice", "reason": "Granted by whoever is calling"},
+        ("elsx_evaluation", "submit"): {"ratings": {item.id: 4 for item in _rated()},
+                                        "comments": {"comment-other": "Typed by whoever is calling"}},
     }
     queries = {
         ("elsx_certificate", "download"): f"number={alice_number}",
         ("elsx_cohort", "download"): "kind=credit",
+        ("elsx_cohort", "training_file"): "",
+        ("elsx_evaluation", "export"): "",
     }
     if key in DOWNLOADS:
         return None, queries[key]

@@ -23,6 +23,11 @@ REQUIRED = {
     ("elsx_cohort", "export"): {"kind"},
     ("elsx_cohort", "export_status"): {"job"},
     ("elsx_cohort", "submit_studio_edits"): {"values"},
+    ("elsx_cohort", "review_detail"): {"submission"},
+    ("elsx_cohort", "review_decide"): {"submission", "verdict", "rubric"},
+    ("elsx_final", "submit"): {"draw_id", "answers"},
+    ("elsx_final", "grant_attempt"): {"learner_id", "reason"},
+    ("elsx_evaluation", "submit"): {"ratings"},
 }
 # Fields that take a number, for NaN and infinities.
 NUMERIC = {
@@ -31,6 +36,8 @@ NUMERIC = {
     ("elsx_cohort", "refresh"): ("page", "page_size"),
     ("elsx_cohort", "emails"): ("page",),
     ("elsx_cohort", "export_status"): ("job",),
+    ("elsx_cohort", "review_detail"): ("submission",),
+    ("elsx_cohort", "review_decide"): ("submission",),
 }
 WRONG_TYPES = [12345, 1.5, True, [], ["x"], {}, {"a": "b"}]
 BAD_STRINGS = {"nul": "ab\x00cd", "lone-high-surrogate": "x\ud800y", "lone-low-surrogate": "\udfff",
@@ -130,7 +137,8 @@ def replaced(body, name, inner, value):
 @pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k in dict(inventory.HANDLERS) and k not in
                                  {("elsx_progress", "refresh"), ("elsx_cohort", "refresh"),
                                   ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-                                  ("elsx_cohort", "issue_certificates")}], ids=inventory.ident)
+                                  ("elsx_cohort", "issue_certificates"), ("elsx_final", "start")}],
+                         ids=inventory.ident)
 def test_wrong_types_are_4xx(attempt, world, key):
     tried = 0
     for name, body, inner in typed_fields(key, world):
@@ -159,7 +167,8 @@ def test_huge_strings_nul_bytes_and_lone_surrogates_are_4xx(attempt, world, key,
     # A key made of the bad string is an unknown key.
     if bad != "1MB":
         attempt(key, encode(dict(sample(key, world), **{BAD_STRINGS[bad][:100]: "x"})))
-    assert tried or key in {("elsx_cohort", "submit_studio_edits"), ("elsx_cohort", "export_status")}
+    assert tried or key in {("elsx_cohort", "submit_studio_edits"), ("elsx_cohort", "export_status"),
+                            ("elsx_cohort", "review_detail"), ("elsx_final", "start")}
 
 
 @pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e999", b"-1e999", b"1" * 5000])
@@ -184,6 +193,8 @@ BAD_QUERIES = {
                                   "job=99999999999999999999999999", "kind=roster&page=NaN",
                                   "kind=roster&search=%00", "kind=roster&page_size=1e999", "kind=roster&zz=1",
                                   "kind=roster&search=" + "A" * 100_000],
+    ("elsx_cohort", "training_file"): ["zz=1", "course=other", "x=%ED%A0%80", "a=" + "A" * 100_000],
+    ("elsx_evaluation", "export"): ["zz=1", "x=%ED%A0%80", "learner=alice"],
 }
 
 
