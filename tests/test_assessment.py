@@ -206,3 +206,20 @@ def test_locked_block_names_the_missing_topics(make_block):
     complete_topics("learner-1", skip=("media-relations",))
     html = render(make_block(XML, "learner-1"))
     assert "Media Relations" in html and 'data-region="final-start"' not in html
+
+
+def test_olx_export_grades_the_final_beside_the_ten_checks():
+    from elsx import olx
+    files = olx.course_files(get_curriculum(), run="2027", commission=True)
+    grading = json.loads(files["policies/2027/grading_policy.json"])
+    assert grading["GRADER"] == [
+        {"type": "Knowledge Check", "short_label": "KC", "min_count": 10, "drop_count": 0, "weight": 0.25},
+        {"type": "Final Assessment", "short_label": "Final", "min_count": 1, "drop_count": 0, "weight": 0.75}]
+    assert b'format="Final Assessment"' in files["sequential/final-assessment.xml"]
+    assert b"<elsx_final" in files["vertical/unit-final.xml"]
+    assert b"<elsx_evaluation" in files["vertical/unit-evaluation.xml"]
+    policy = json.loads(files["policies/2027/policy.json"])["course/2027"]
+    assert {"elsx_final", "elsx_evaluation"} <= set(policy["advanced_modules"])
+    assert b"counts 75%" in files["about/overview.html"]
+    plain = olx.course_files(get_curriculum(), run="2027", commission=False)
+    assert "vertical/unit-final.xml" not in plain

@@ -25,6 +25,7 @@ from elsx.cohort import exports
 from elsx.curriculum import get_curriculum
 from elsx.evaluation import api as evaluation
 from elsx.models import Certificate, LearnerProfile
+from elsx.olx import COMMISSION_WEIGHTS
 from elsx.templatetags.elsx_tags import hours as format_hours
 
 README = """Training file: {title} ({number})
@@ -128,8 +129,7 @@ def final_rules_text():
     ).encode("utf-8")
 
 
-# The LMS gradebook weights (elsx.olx grading policy with COMMISSION on).
-GRADE_WEIGHTS = {"checks": Decimal("0.25"), "final": Decimal("0.75")}
+GRADE_WEIGHTS = COMMISSION_WEIGHTS  # the grading policy elsx.olx exports with COMMISSION on
 
 
 def evaluation_instrument():
