@@ -71,6 +71,12 @@ EXCLUDED_XBLOCKS = {
 
 ELSX = {
     "VERIFY_BASE_URL": os.environ.get("ELSX_VERIFY_BASE_URL", "http://127.0.0.1:8000"),
+    # What a POST commission checks; `make dev` sets ELSX_COMMISSION=1, the test suite leaves it off.
+    "COMMISSION": os.environ.get("ELSX_COMMISSION", "0") == "1",
+    "INSTRUCTOR_NAME": "Demo Facilitator",
+    "INSTRUCTOR_TITLE": "Lead facilitator, Executive Leadership Series",
+    "INSTRUCTOR_BIOGRAPHY": "A sample biography for the demo: a retired police captain with twenty years of "
+                            "missing-child investigations and ten years teaching command staff.",
 }
 # Workbench user ids that act as course staff in the demo (?student=instructor).
 ELSX_DEMO_STAFF_IDS = {"instructor", "staff"}
