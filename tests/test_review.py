@@ -116,3 +116,30 @@ def test_editing_while_pending_updates_the_round(commission, db):
     assert ReviewSubmission.objects.get().text == "second text"
     with pytest.raises(review.NotAllowed):
         review.decide(COURSE, ReviewSubmission.objects.get().pk, learner("learner-1"), "accept", RUBRIC, "")
+
+
+def test_dashboard_filters_by_requirement_still_to_do(make_block, commission):
+    from elsx.assessment import api as assessment
+    from elsx.cohort import params, query
+    from elsx.cohort.schedule import Schedule
+    for learner_id in ("done-final", "no-final"):
+        complete_topics(learner_id)
+    who = learner("done-final")
+    attempt = assessment.start(COURSE, who)
+    bank = assessment.bank()
+    assessment.submit(COURSE, who, attempt.draw_id, {i["id"]: bank[i["id"]][1].correct_option_id for i in attempt.draw})
+    html = render(make_block(COHORT_XML, "instructor"))
+    assert 'name="missing"' in html and 'value="final_assessment"' in html and f'value="accepted:{CAPSTONE}"' in html
+    schedule = Schedule.build("2026-11-02")
+
+    def ids(**data):
+        return sorted(p.learner_id for p in query.filtered(COURSE, params.parse(data), schedule))
+    assert ids(missing="final_assessment") == ["no-final"]
+    assert ids(missing="evaluation") == ["done-final", "no-final"]
+    with pytest.raises(params.InvalidInput):
+        params.parse({"missing": "made-up"})
+
+
+def test_no_requirement_filter_without_commission(make_block):
+    html = render(make_block(COHORT_XML, "instructor"))
+    assert 'name="missing"' not in html

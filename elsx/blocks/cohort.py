@@ -23,7 +23,7 @@ from xblock.validation import ValidationMessage
 
 from elsx import compat, conf, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
-from elsx.cohort import certs, exports, jobs, query
+from elsx.cohort import certs, exports, jobs, missing, query
 from elsx.cohort import params as grid_params
 from elsx.cohort.schedule import Schedule, parse_start
 from elsx.curriculum import get_curriculum
@@ -78,6 +78,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             "profiles": sorted((name, profile.get("label", name)) for name, profile in
                                exports.credit_profiles().items()),
             "inline_max": conf.get("INLINE_EXPORT_MAX_ROWS"),
+            "missing_choices": missing.choices(),
         }
 
     def _grid_context(self, schedule, params, page):
