@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from elsx import compat
-from elsx.models import Certificate, LearnerProfile, TopicProgress
+from elsx.models import Certificate, FinalGrant, LearnerProfile, ReviewSubmission, TopicProgress
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ class Retired:
     certificates_revoked: int
     certificates_scrubbed: int
     files_deleted: int = 0
+    reviews: int = 0  # capstone submissions and grant reasons emptied (free text about the learner)
 
 
 def retire_learner(learner_id, course_key=None):
@@ -52,8 +53,11 @@ def retire_learner(learner_id, course_key=None):
         paths = list(Certificate.objects.filter(**scope).exclude(pdf_path="").values_list("pdf_path", flat=True))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
+        reviews = ReviewSubmission.objects.filter(**scope).filter(_any_filled(("text", "comment"))).update(
+            text="", comment="")
+        reviews += FinalGrant.objects.filter(**scope).exclude(reason="").update(reason="")
     # Files go after the commit: a rolled-back retirement must not lose them.
-    result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths))
+    result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths), reviews)
     log.info("elsx: retired learner %s in %s: %s", scope["learner_id"], course_key or "every course", result)
     return result
 

@@ -143,3 +143,15 @@ def test_dashboard_filters_by_requirement_still_to_do(make_block, commission):
 def test_no_requirement_filter_without_commission(make_block):
     html = render(make_block(COHORT_XML, "instructor"))
     assert 'name="missing"' not in html
+
+
+def test_retirement_empties_review_text_and_grant_reasons(commission, db):
+    from elsx.assessment import api as assessment
+    from elsx.assessment.models import FinalGrant
+    from elsx.retirement import retire_learner
+    complete_topics("learner-1", skip=(CAPSTONE,))
+    review.submit(COURSE, "learner-1", CAPSTONE, "My plan names Chief Ortiz.")
+    assessment.grant(COURSE, "learner-1", learner("instructor", staff=True), "Family emergency")
+    assert retire_learner("learner-1").reviews == 2
+    assert ReviewSubmission.objects.get().text == "" and FinalGrant.objects.get().reason == ""
+    assert retire_learner("learner-1").reviews == 0

@@ -86,6 +86,10 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             state = progress.TopicState(topic_id=topic.id)
         else:
             state = progress.record_visit(self.course_key(), learner, topic)
+            if state.completed and review.needs_review(topic.id):
+                # A facilitator's acceptance completed it outside this learner's request; the LMS
+                # hears of it on the learner's next visit (submit_completion is an upsert).
+                self.emit_completion(1.0)
         return self.fragment("elsx/topic.html", self._context(topic, state, learner),
                              js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"),
                              js_args={"readLabel": str(_("Read"))})  # translated here, shown by topic.js
