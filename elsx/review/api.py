@@ -130,6 +130,9 @@ def decide(course_key, submission_id, by, verdict, rubric, comment, now=None):
             raise NotFound(_("No submission with that id in this course."), field="submission")
         if row.status != ReviewSubmission.STATUS_PENDING:
             raise Conflict(_("This submission was already reviewed."))
+        plan = plan_for(course_key, row.learner_id)
+        if plan is not None and plan.is_submitted:
+            row.plan_revision = plan.submitted_revision  # the version this verdict is about
         row.status = ReviewSubmission.STATUS_ACCEPTED if verdict == ACCEPT else ReviewSubmission.STATUS_RETURNED
         row.rubric, row.comment, row.decided_by, row.decided_at = rubric, comment, by.id, now
         row.save()
