@@ -155,3 +155,23 @@ def test_retirement_empties_review_text_and_grant_reasons(commission, db):
     assert retire_learner("learner-1").reviews == 2
     assert ReviewSubmission.objects.get().text == "" and FinalGrant.objects.get().reason == ""
     assert retire_learner("learner-1").reviews == 0
+
+
+def test_review_shows_the_capstone_plan_and_returning_reopens_it(make_block, commission, monkeypatch):
+    from types import SimpleNamespace as NS
+    reopened = []
+    plan = NS(revision=3, is_submitted=True, submitted_revision=3,
+              readiness=(NS(key="policy", status="partly", evidence="Draft <policy>", gap="No sign-off"),),
+              goals=(NS(goal="Adopt an AMBER plan", owner="Chief Ortiz", timeline="By June", resources="Budget",
+                        partners="DA office", measure="Plan signed"),),
+              communication=NS(personnel="Roll call", partners="MOU", community="Town hall", first_review="2027-01-15"))
+    fake = NS(get_plan=lambda course, lid: plan, reopen_plan=lambda course, lid: reopened.append(lid))
+    monkeypatch.setattr(review, "_capstone", lambda: fake)
+    finish_capstone(make_block(TOPIC_XML, "learner-1"))
+    row = ReviewSubmission.objects.get()
+    assert row.plan_revision == 3
+    cohort = make_block(COHORT_XML, "instructor")
+    html = call(cohort, "review_detail", {"submission": row.pk})[1]["html"]
+    assert "Community Action Plan (revision 3)" in html and "Chief Ortiz" in html and "Draft &lt;policy&gt;" in html
+    call(cohort, "review_decide", {"submission": row.pk, "verdict": "return", "rubric": RUBRIC, "comment": "More"})
+    assert reopened == ["learner-1"]
