@@ -49,6 +49,7 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
             "eligibility": status,
             "ready_to_claim": ready,
             "affirmation_text": affirmation.text() if affirmation.required() else "",
+            "affirmed": affirmation.get(course_key, learner.id) if cert is not None else None,
             "download_url": self.runtime.handler_url(self, "download") if cert else "",
             "verify_url": api.verification_url(cert.number) if cert else "",
             "roles": [(value, str(label)) for value, label in ROLE_CHOICES],  # lazy labels
