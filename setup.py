@@ -41,6 +41,7 @@ BLOCKS = {
     "elsx_cohort": "elsx.blocks.cohort:CohortBlock",
     "elsx_final": "elsx.blocks.final:FinalAssessmentBlock",
     "elsx_evaluation": "elsx.blocks.evaluation:EvaluationBlock",
+    "elsx_readiness": "elsx.blocks.readiness:ReadinessBlock",
 }
 
 setup(
@@ -83,6 +84,8 @@ setup(
             "build>=1.0",
             "wheel",
             "setuptools>=68",
+            # tests/platform/test_plugin_app.py loads elsx through the LMS's real plugin framework.
+            "edx-django-utils>=5",
         ],
         "mysql": ["mysqlclient>=2.2"],
         "dev": [

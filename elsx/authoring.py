@@ -13,7 +13,7 @@ from elsx.curriculum import ID_PATTERN, MIN_OBJECTIVES, MIN_QUESTIONS, REQUIRED_
     Section, Topic, get_curriculum
 from elsx.errors import InvalidInput
 from elsx.sanitize import clean_html
-from elsx.validation import clean_text, require_keys
+from elsx.validation import clean_text, parse_decimal, parse_int, require_keys
 
 OVERRIDE_FIELDS = ("title", "summary", "week", "hours", "objectives", "sections", "questions", "reflection_prompt")
 SETTINGS_FIELDS = ("display_name", "topic_id", "pass_mark")
@@ -51,10 +51,10 @@ def topic_to_fields(topic):
 
 def _hours(raw, fallback):
     try:
-        value = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
+        value = parse_decimal(raw, "hours", "")
+    except InvalidInput:
         return fallback
-    return value if value.is_finite() and value > 0 else fallback
+    return value if value > 0 else fallback
 
 
 def _week(raw, fallback):
@@ -297,21 +297,17 @@ def _text(field, label, max_length=MAX_TITLE, multiline=False):
 def _int(value, field, label, low, high, blank=None):
     if value in ("", None) and blank is not None:
         return blank
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise InvalidInput(_("{label} must be a whole number from {low} to {high}.").format(
-            label=label, low=low, high=high), field=field)
-    return value
+    return parse_int(value, field, label, low, high)
 
 
 def _convert_hours(value):
     if value in ("", None):
         return ""
-    hours = _hours(value, None)
-    if hours is None or hours > REQUIRED_HOURS or hours.as_tuple().exponent < -2:
-        raise InvalidInput(_("Credit hours must be a positive number up to {max}, with at most two decimals.")
-                           .format(max=REQUIRED_HOURS), field="hours")
+    message = _("Credit hours must be a positive number up to {max}, with at most two decimals.").format(
+        max=REQUIRED_HOURS)
+    hours = parse_decimal(value, "hours", message)
+    if not 0 < hours <= REQUIRED_HOURS or hours.as_tuple().exponent < -2:
+        raise InvalidInput(message, field="hours")
     return format(hours, "f")
 
 

@@ -47,6 +47,13 @@ DEFAULTS = {
     "INSTRUCTOR_NAME": "",
     "INSTRUCTOR_TITLE": "",
     "INSTRUCTOR_BIOGRAPHY": "",
+    # Where certificate PDFs and export CSVs are kept (elsx.storage): None = a private folder beside
+    # MEDIA_ROOT, a path, or {"BACKEND": ..., "OPTIONS": {...}} for e.g. a private S3 bucket.
+    "STORAGE": None,
+    # Finished background exports (names, emails) are deleted after this many hours.
+    "EXPORT_RETENTION_HOURS": 24,
+    # Course keys of the MKRP module courses run in elsx: completions are counted by agency.
+    "MKRP_MODULE_COURSES": [],
 }
 
 

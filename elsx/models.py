@@ -167,3 +167,4 @@ from elsx.assessment.models import FinalAttempt, FinalGrant  # noqa: E402,F401
 from elsx.evaluation.models import EvaluationCompletion, EvaluationResponse  # noqa: E402,F401
 from elsx.affirmation.models import Affirmation  # noqa: E402,F401
 from elsx.review.models import ReviewSubmission  # noqa: E402,F401
+from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLog  # noqa: E402,F401

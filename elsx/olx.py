@@ -230,9 +230,9 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
         "self_paced": True,
         "start": start,
         "advanced_modules": sorted(block_types.values()),
+        # Courseware first, no course_info: the default list of xmodule/tabs.py CourseTabList.initialize_default.
         "tabs": [{"type": kind, "name": name, "course_staff_only": False}
-                 for kind, name in (("course_info", "Home"), ("courseware", "Course"), ("progress", "Progress"),
-                                    ("dates", "Dates"))],
+                 for kind, name in (("courseware", "Course"), ("progress", "Progress"), ("dates", "Dates"))],
     }})
     topics = len(curriculum.topics)
     # Every topic's knowledge check counts equally; nothing is dropped.

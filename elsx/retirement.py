@@ -2,18 +2,18 @@
 
 Reflections are emptied, profile fields scrubbed, and certificates revoked
 with their snapshot name removed and their stored PDFs (which print the
-name) deleted. Certificate numbers stay, so a verification
+name) deleted, and every stored export of the learner's courses (rosters list
+every learner) deleted. Certificate numbers stay, so a verification
 request for one says "revoked" rather than "not found". Safe to run again.
 """
 import logging
 from dataclasses import dataclass
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from elsx import compat
+from elsx import compat, events, storage
 from elsx.models import Certificate, FinalGrant, LearnerProfile, ReviewSubmission, TopicProgress
 
 log = logging.getLogger(__name__)
@@ -47,17 +47,28 @@ def retire_learner(learner_id, course_key=None):
             **dict.fromkeys(PROFILE_FIELDS, ""))
         profiles += LearnerProfile.objects.filter(**scope, retired_at__isnull=True).update(retired_at=now)
         # Superseded issues stay superseded and earlier revocations keep their reason.
+        revoking = list(Certificate.objects.filter(**scope, status=Certificate.STATUS_VALID)
+                        .values_list("number", "course_key"))
         revoked = Certificate.objects.filter(**scope, status=Certificate.STATUS_VALID).update(
             status=Certificate.STATUS_REVOKED, revoked_at=now, revoke_reason=RETIRED_REASON, revoked_by="retirement")
         # Every issue loses the name and the state training id printed on it, and its file.
         paths = list(Certificate.objects.filter(**scope).exclude(pdf_path="").values_list("pdf_path", flat=True))
+        courses = ([scope["course_key"]] if course_key is not None else
+                   list(LearnerProfile.objects.filter(**scope).values_list("course_key", flat=True)))
         scrubbed = Certificate.objects.filter(**scope).filter(_any_filled(CERTIFICATE_FIELDS)).update(
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
         reviews = ReviewSubmission.objects.filter(**scope).filter(_any_filled(("text", "comment"))).update(
             text="", comment="")
         reviews += FinalGrant.objects.filter(**scope).exclude(reason="").update(reason="")
+        if course_key is None:  # attestations belong to an agency, not a course
+            from elsx.agency import api as agency_api  # local: agency reads progress tables
+            agency_api.retire_learner(scope["learner_id"])
     # Files go after the commit: a rolled-back retirement must not lose them.
-    result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths), reviews)
+    result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths) + _delete_exports(courses),
+                     reviews)
+    for number, course in revoking:
+        events.emit(events.CERTIFICATE_REVOKED, certificate_number=number, learner_id=scope["learner_id"],
+                    course_key=course, by_retirement=True)
     log.info("elsx: retired learner %s in %s: %s", scope["learner_id"], course_key or "every course", result)
     return result
 
@@ -66,13 +77,16 @@ def _delete_files(paths):
     deleted = 0
     for path in paths:
         try:
-            if default_storage.exists(path):
-                default_storage.delete(path)
-                deleted += 1
+            deleted += storage.delete(path)
         except OSError as exc:
             # Logged without the path's owner; an operator can find it by number.
             log.warning("elsx: could not delete a retired learner's certificate file: %s", type(exc).__name__)
     return deleted
+
+
+def _delete_exports(course_keys):
+    from elsx.cohort import jobs  # pylint: disable=import-outside-toplevel  (cohort imports progress)
+    return sum(jobs.purge_course(key) for key in course_keys)
 
 
 def _any_filled(fields):

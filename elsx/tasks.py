@@ -6,7 +6,8 @@ installed app, elsx included, so importing this module registers them all:
 - ``elsx.certificates.issue_for_course``: bulk certificate issuance (below);
 - ``elsx.cohort.run_export``: a large roster or credit-roster export, queued
   by ``elsx.cohort.jobs.start`` when Celery is configured. It lives in
-  ``elsx.cohort.tasks`` and is re-exported here, not written twice.
+  ``elsx.cohort.tasks`` and is re-exported here, not written twice;
+- ``elsx.cohort.purge_exports``: deletes exports older than EXPORT_RETENTION_HOURS.
 
 Both are plain ``shared_task``s, so they bind to whichever Celery app is
 current (the platform's, or a test's).
@@ -15,11 +16,11 @@ import logging
 
 from celery import shared_task
 
-from elsx.cohort.tasks import run_export_task  # noqa: F401  pylint: disable=unused-import
+from elsx.cohort.tasks import purge_exports_task, run_export_task  # noqa: F401  pylint: disable=unused-import
 
 log = logging.getLogger(__name__)
 
-__all__ = ["issue_certificates_task", "run_export_task"]
+__all__ = ["issue_certificates_task", "purge_exports_task", "run_export_task"]
 
 
 @shared_task(name="elsx.certificates.issue_for_course", ignore_result=False)

@@ -17,10 +17,11 @@ CLAIM = {"legal_name": "Dana María Okonkwo-Sánchez", "agency": "Riverside Coun
 
 @pytest.fixture
 def media(settings, tmp_path):
-    """A throwaway MEDIA_ROOT, so certificate files never land in var/."""
+    """A throwaway MEDIA_ROOT, so no file lands in var/; returns elsx's private folder beside it
+    (elsx.storage's default), where certificate PDFs and exports are stored."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.ELSX = {"VERIFY_BASE_URL": "https://lms.example.org", "VERIFY_RATE_LIMIT": 1000}
-    return tmp_path / "media"
+    return tmp_path / "elsx-private"
 
 
 def learner(learner_id="learner-1", full_name="Dana Okonkwo", staff=False):

@@ -82,5 +82,5 @@ def test_large_export_is_queued_and_the_task_runs_eagerly(eager_app, make_block,
     assert eager_app.ran == ["elsx.cohort.run_export"]  # through Celery, not inline
     job = ExportJob.objects.get(pk=body["job"])
     assert job.status == ExportJob.STATUS_DONE and job.row_count == 3
-    text = (tmp_path / "media" / job.file_path).read_text(encoding="utf-8-sig")
+    text = (tmp_path / "elsx-private" / job.file_path).read_text(encoding="utf-8-sig")
     assert "Roster r1" in text and "Roster r3" in text

@@ -55,7 +55,7 @@ def test_concurrent_claims_produce_exactly_one_certificate(media, monkeypatch):
     assert {cert.pk for cert in results} == {winner.pk}
     # Losers deleted their files: exactly the winner's PDF is stored.
     stored = sorted(p.name for p in (media / "elsx" / "certificates").iterdir())
-    assert stored == [f"{winner.number}.pdf"]
+    assert stored == [winner.pdf_path.rsplit("/", 1)[-1]]
 
 
 @pytest.mark.mysql

@@ -108,14 +108,41 @@ def test_raw_html_that_tries_to_fetch_is_refused_by_the_renderer():
     assert b"root:x:0" not in data
 
 
+def widest_number(font="noto-serif-700.woff"):
+    """The certificate number that prints widest in the number's font: the worst case, not a random one."""
+    from fontTools.ttLib import TTFont
+    font = TTFont(render.certificate_assets_dir() / "fonts" / font)
+    cmap, metrics = font.getBestCmap(), font["hmtx"]
+    width = {char: metrics[cmap[ord(char)]][0] for char in numbers.ALPHABET}
+    widest = max(numbers.ALPHABET, key=width.get)
+    # The check character is fixed by the body: choose the last body character that makes the whole widest.
+    bodies = [widest * (numbers.RANDOM_LENGTH - 1) + char for char in numbers.ALPHABET]
+    body = max(bodies, key=lambda body: sum(width[char] for char in body + numbers.check_character(body)))
+    return body + numbers.check_character(body)
+
+
+# A long verification host, as a state academy might configure.
+LONG_BASE_URL = "https://learning.state-training-academy.example.gov"
+
+
 @pytest.mark.parametrize("length", [1, 60, 120, 200])
-def test_long_names_and_agencies_stay_on_one_page(length):
+def test_long_names_and_agencies_stay_on_one_page(length, settings):
+    settings.ELSX = {"VERIFY_BASE_URL": LONG_BASE_URL}
     name = ("Maximilian-Alexander Wojciechowski-Fernández y de la Cruz " * 5)[:length].strip() or "X"
     agency = ("Department of Public Safety, Office of Special Investigations " * 5)[:200]
     cert = sample_certificate(legal_name=name, agency=agency)
+    cert.number = widest_number()
     reader, text = text_of(pdf_for(cert))
     assert len(reader.pages) == 1
-    assert numbers.display(cert.number) in text
+    # On one line each: a wrapped number or URL cannot be typed back or matched.
+    lines = text.splitlines()
+    assert any(numbers.display(cert.number) in line for line in lines)
+    assert any(api.verification_url(cert.number) in line for line in lines)
+
+
+def test_the_widest_number_is_all_of_the_widest_glyph():
+    number = widest_number()
+    assert numbers.is_valid(number) and number.startswith("W" * 18)
 
 
 def test_an_unbroken_200_character_name_stays_on_one_page():

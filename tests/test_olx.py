@@ -10,6 +10,7 @@ from xblock.core import XBlock
 from xblock.plugin import PluginMissingError
 
 from elsx import olx
+from elsx.blocks.topic import TopicBlock
 from elsx.authoring import OVERRIDE_FIELDS, SETTINGS_FIELDS, topic_to_fields
 from elsx.curriculum import get_curriculum
 
@@ -67,8 +68,10 @@ def test_awkward_text_survives(make_block):
     assert parsed.sections == block.sections and parsed.questions == block.questions
 
 
-def test_parse_forwards_the_platform_id_generator(make_block, monkeypatch):
-    # edx-platform calls parse_xml(node, runtime, keys, id_generator); the workbench passes three arguments.
+def test_parse_xml_takes_node_runtime_keys_as_the_platform_calls_it(make_block, monkeypatch):
+    # xmodule/xml_block.py and xblock/core.py: parse_xml(cls, node, runtime, keys), no id_generator.
+    import inspect
+    assert list(inspect.signature(TopicBlock.parse_xml).parameters) == ["node", "runtime", "keys"]
     block = make_block('<elsx_topic topic_id="emerging-trends"/>', "instructor")
     block.questions = topic_to_fields(block.topic())["questions"]
     node = etree.fromstring(export(block))
@@ -76,14 +79,13 @@ def test_parse_forwards_the_platform_id_generator(make_block, monkeypatch):
     seen = {}
     base = XBlock.parse_xml.__func__
 
-    def platform_parse(cls, node, runtime, keys, id_generator):
-        seen["id_generator"] = id_generator
+    def platform_parse(cls, node, runtime, keys):
+        seen["args"] = (node, runtime, keys)
         return base(cls, node, runtime, keys)
 
     monkeypatch.setattr(XBlock, "parse_xml", classmethod(platform_parse))
-    marker = object()
-    parsed = type(block).parse_xml(node, block.runtime, block.scope_ids, marker)
-    assert seen["id_generator"] is marker and parsed.questions == block.questions
+    parsed = TopicBlock.parse_xml(node, block.runtime, block.scope_ids)
+    assert seen["args"][2] is block.scope_ids and parsed.questions == block.questions
     assert etree.tostring(node) == original  # the caller's tree is left as it was
 
 
@@ -117,6 +119,8 @@ def test_package_layout(package):
         ("course", "2027", "ELSX", "ELS-MEC-101")
     policy = json.loads(files["policies/2027/policy.json"])["course/2027"]
     assert {"elsx_topic", "elsx_progress", "elsx_certificate", "elsx_cohort"} <= set(policy["advanced_modules"])
+    tabs = [tab["type"] for tab in policy["tabs"]]
+    assert tabs[0] == "courseware" and "course_info" not in tabs
     grading = json.loads(files["policies/2027/grading_policy.json"])
     assert grading["GRADER"] == [{"type": "Knowledge Check", "short_label": "KC", "min_count": 10,
                                   "drop_count": 0, "weight": 1.0}]

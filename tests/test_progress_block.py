@@ -34,7 +34,7 @@ def test_hours_and_next_topic_follow_completion(course):
     assert 'href="#elsx-topic-emerging-trends"' in html
     status, body = call(block, "refresh", {})
     assert status == 200 and "2.0 of 11.0 credit hours earned" in body["html"]
-    data = block.student_view_data()
+    data = call(block, "learner_state", method="GET")[1]
     assert data["hours_earned"] == 2.0 and data["next_topic"] == "emerging-trends" and data["eligible"] is False
 
 

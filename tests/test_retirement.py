@@ -91,17 +91,17 @@ def test_retiring_twice_is_harmless(learner):
 
 def test_retirement_deletes_the_stored_pdfs_that_print_the_name(learner, settings, tmp_path):
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-    settings.MEDIA_ROOT = str(tmp_path)
+    from elsx.storage import get_storage
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # elsx's private folder is tmp_path / "elsx-private"
     for cert in Certificate.objects.all():
-        default_storage.save(cert.pdf_path, ContentFile(b"%PDF-1.7 Jordan Q. Example"))
+        get_storage().save(cert.pdf_path, ContentFile(b"%PDF-1.7 Jordan Q. Example"))
     result = retirement.retire_learner("42")
     assert result.files_deleted == 3
     for cert in Certificate.objects.filter(learner_id="42"):
         assert cert.pdf_path == ""
-    assert not list((tmp_path / "elsx").glob("[ACE]*.pdf"))
+    assert not list((tmp_path / "elsx-private" / "elsx").glob("[ACE]*.pdf"))
     kept = Certificate.objects.get(number="GGGG7777HHHH8888")
-    assert default_storage.exists(kept.pdf_path)
+    assert get_storage().exists(kept.pdf_path)
     assert retirement.retire_learner("42").files_deleted == 0
 
 

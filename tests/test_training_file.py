@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from elsx.evaluation import api as evaluation
 from tests.certificates_helpers import CLAIM, complete_topics, learner, media  # noqa: F401
-from tests.commission_helpers import handler_get_text
+from tests.commission_helpers import handler_get_text, meet_commission
 from tests.conftest import call
 
 COURSE = "course-v1:ELSX+EXEC101+demo"
@@ -35,14 +35,16 @@ def rows(blob):
     return list(csv.reader(io.StringIO(blob.decode("utf-8").lstrip("\ufeff"))))
 
 
-def certify(make_block, learner_id, name):
-    from elsx.certificates import api
-    from elsx.affirmation import api as affirmation
-    complete_topics(learner_id, full_name=name)
-    affirmation.record(COURSE, learner_id)
-    from elsx.models import LearnerProfile
+def certify(learner_id, name):
+    """A learner who met every commission requirement and claimed, with the certificate issued."""
     from django.utils import timezone
-    LearnerProfile.objects.filter(learner_id=learner_id).update(claimed_at=timezone.now(), **dict(CLAIM, legal_name=name))
+
+    from elsx.certificates import api
+    from elsx.models import LearnerProfile
+    complete_topics(learner_id, full_name=name)
+    meet_commission(COURSE, learner_id)
+    LearnerProfile.objects.filter(learner_id=learner_id).update(claimed_at=timezone.now(),
+                                                                **dict(CLAIM, legal_name=name))
     return api.issue(COURSE, learner_id)
 
 
@@ -50,8 +52,6 @@ def test_command_writes_a_zip_that_opens_and_parses(db, commission, tmp_path, mo
     from elsx.trainingfile import api as trainingfile
     from elsx.assessment import api as assessment
     monkeypatch.setattr(trainingfile, "_engaged_seconds", lambda course, lid: 4 * 3600 + 1800)
-    # Certified learners without the other requirements: issue() checks eligibility, so bypass with rows.
-    from tests.certificates_helpers import mark_claimed
     for index in range(6):
         evaluation.submit(COURSE, learner(f"e{index}"), {i.id: 4 for i in evaluation.rated_items()},
                           {"comment-other": f"=cmd {index}"})
@@ -79,7 +79,7 @@ def test_command_writes_a_zip_that_opens_and_parses(db, commission, tmp_path, mo
 def test_certified_learners_carry_dates_and_engaged_time(make_block, commission, monkeypatch):
     from elsx.trainingfile import api as trainingfile
     monkeypatch.setattr(trainingfile, "_engaged_seconds", lambda course, lid: 11 * 3600)
-    certify(make_block, "learner-1", "=Dana Okonkwo")
+    certify("learner-1", "=Dana Okonkwo")
     files = read(trainingfile.build(COURSE))
     certified = rows(files["certified-learners.csv"])
     assert len(certified) == 2 and certified[1][0] == "'=Dana Okonkwo" and certified[1][9] == "11.0"

@@ -12,8 +12,20 @@ from xblock.core import XBlock
 
 from elsx import compat, templating
 from elsx.errors import ElsxError, InvalidInput, NotAllowed
+from elsx.learners import Learner
 
 log = logging.getLogger(__name__)
+
+# Who Studio's preview shows the blocks to: an id with no rows, so every view shows a new learner's
+# sample state, and nothing real is read or written.
+PREVIEW_LEARNER = Learner(id="elsx-studio-preview", full_name="Sample Learner", username="sample")
+PREVIEW, MASQUERADE = "preview", "masquerade"
+
+
+def read_only_note(reason):
+    if reason == MASQUERADE:
+        return _("You are viewing this as a learner. Nothing you do here is saved to their record.")
+    return _("Studio preview with a sample learner: nothing you do here is saved.")
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -58,13 +70,18 @@ def query_params(request):
                            field=name) from None
 
 
-def json_handler(staff_only=False, method="POST"):
+def json_handler(staff_only=False, method="POST", records=True, author=False):
     """Wrap a block handler: method check, JSON parsing, permission, error mapping.
 
     The wrapped function gets (self, data, learner) and returns a dict. Errors
     from the API become 4xx JSON; a database failure becomes 503 after the
-    transaction rolled back, so nothing partial is stored.
+    transaction rolled back, so nothing partial is stored. A handler that
+    records learner data (records=True) is refused, 403, while staff
+    masquerade or in Studio's preview. Authoring handlers (author=True)
+    are never refused for that and get the real user, for Studio's
+    write-access check.
     """
+    records = records and not author
     def decorate(func):
         @functools.wraps(func)
         def wrapper(self, request, suffix=""):
@@ -73,7 +90,10 @@ def json_handler(staff_only=False, method="POST"):
                 response.headers["Allow"] = method
                 return response
             try:
-                learner = self.current_learner()
+                learner = compat.learner_from_runtime(self) if author else self.current_learner()
+                reason = self.read_only_reason() if records else None
+                if reason:
+                    raise NotAllowed(read_only_note(reason), read_only=reason)
                 if learner.is_anonymous:
                     raise NotAllowed(_("Sign in to continue."))
                 if staff_only and not learner.is_staff:
@@ -86,22 +106,52 @@ def json_handler(staff_only=False, method="POST"):
                 log.exception("elsx: database error in handler %s", func.__name__)
                 return json_response({"error": _("The service is temporarily unavailable; nothing was saved. "
                                                  "Please try again.")}, 503)
-        wrapper.elsx_handler = {"staff_only": staff_only, "method": method}
+        wrapper.elsx_handler = {"staff_only": staff_only, "method": method, "records": records, "author": author}
         return XBlock.handler(wrapper)
     return decorate
+
+
+def safe_view_data(build):
+    """Wrap student_view_data: the Blocks API collects it once per course, with no user, and caches it for
+    everyone (lms/djangoapps/course_api/blocks/transformers/student_view.py, StudentViewTransformer.collect);
+    an exception there breaks the whole course's block structure, so a broken block reports an error instead."""
+    @functools.wraps(build)
+    def wrapper(self, context=None):
+        try:
+            return build(self, context)
+        except Exception:  # pylint: disable=broad-except
+            log.exception("elsx: student_view_data failed for %s", self.scope_ids.usage_id)
+            return {"error": "unavailable"}
+    return wrapper
 
 
 class ElsxBlockMixin:
     """Identity, course, translation and fragment helpers for elsx blocks."""
 
     def current_learner(self):
+        """The learner the block serves: the runtime's user, or the sample learner in Studio's preview."""
+        if compat.is_author_mode(self):
+            return PREVIEW_LEARNER
         return compat.learner_from_runtime(self)
+
+    def read_only_reason(self):
+        """PREVIEW, MASQUERADE or None: whether this view may record anything."""
+        if compat.is_author_mode(self):
+            return PREVIEW
+        if compat.is_masquerading(self):
+            return MASQUERADE
+        return None
 
     def course_key(self):
         return compat.course_key_for(self)
 
-    def fragment(self, template, context, js_class=None, js_args=None, css=("css/elsx.css",), js=()):
-        frag = Fragment(templating.render(template, context))
+    def fragment(self, template, context, js_class=None, js_args=None, css=("css/elsx.css",), js=(), note=True):
+        html = templating.render(template, context)
+        reason = self.read_only_reason() if note else None
+        if reason:  # seen only by staff masquerading, or authors in Studio
+            html = templating.render("elsx/read_only_note.html", {"note": read_only_note(reason),
+                                                                    "reason": reason}) + html
+        frag = Fragment(html)
         for name in css:
             frag.add_css(templating.static_text(name))
         for name in js:

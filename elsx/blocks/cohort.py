@@ -21,7 +21,7 @@ from xblock.fields import Scope, String
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
-from elsx import compat, conf, templating
+from elsx import compat, conf, events, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
 from elsx.cohort import certs, exports, jobs, missing, query
 from elsx.cohort import params as grid_params
@@ -52,11 +52,9 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
     # --- helpers -----------------------------------------------------------
 
     def schedule(self, now=None):
-        try:
-            return Schedule.build(self.cohort_start, now=now)
-        except InvalidInput:
+        if not self._start_is_valid():
             log.warning("elsx: cohort block %s has an invalid start date; schedule off", self.scope_ids.usage_id)
-            return Schedule.build(None, now=now)
+        return Schedule.build_or_unset(self.cohort_start, now=now)
 
     def _start_is_valid(self):
         try:
@@ -109,7 +107,13 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
 
     # --- views -------------------------------------------------------------
 
+    @XBlock.supports("multi_device")  # the mobile apps show staff the same dashboard
     def student_view(self, context=None):
+        if compat.is_author_mode(self):
+            # Studio's user service has no staff flag, and authors need not see learners' data.
+            return self.fragment("elsx/message.html", {"message": _(
+                "The cohort dashboard appears here for course staff in the LMS: who is on track, behind or "
+                "certified, with roster exports. Studio shows no learner data.")})
         learner = self.current_learner()
         if learner.is_anonymous or not learner.is_staff:
             # Nothing about the cohort is read for a non-staff user.
@@ -199,7 +203,9 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         else:
             raise InvalidInput(_("Unknown export {kind}. Allowed: {allowed}.").format(
                 kind=repr(kind)[:40], allowed=", ".join(exports.KINDS)), field="kind", allowed=list(exports.KINDS))
-        if count <= conf.get("INLINE_EXPORT_MAX_ROWS"):
+        mode = "inline" if count <= conf.get("INLINE_EXPORT_MAX_ROWS") else "job"
+        events.publish(self, events.EXPORT_CREATED, kind=kind, profile=job_params.get("profile"), rows=count, mode=mode)
+        if mode == "inline":
             return {"mode": "inline", "rows": count, "url": self._download_url(query_args)}
         job = jobs.start(course_key, kind, job_params, learner.id)
         return self._job_payload(job)
@@ -316,7 +322,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
 
     # --- Studio ------------------------------------------------------------
 
-    @json_handler()
+    @json_handler(author=True)
     def submit_studio_edits(self, data, learner):
         """Studio's Save: course authors only, the editable fields only, as text (the mixin checks none of it)."""
         if not compat.can_author(self, learner):

@@ -5,7 +5,7 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 from elsx import compat, eligibility, templating
-from elsx.blocks.base import ElsxBlockMixin, json_handler
+from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx.curriculum import get_curriculum
 from elsx.validation import require_keys
 
@@ -23,7 +23,9 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
         learner = self.current_learner()
         course_key = self.course_key()
         curriculum = get_curriculum()
-        status = eligibility.check(course_key, learner.id if not learner.is_anonymous else "", curriculum)
+        urls = compat.topic_urls(course_key, [topic.id for topic in curriculum.topics])
+        status = eligibility.check(course_key, learner.id if not learner.is_anonymous else "", curriculum,
+                                   topic_urls=urls)
         progress = status.progress
         percent = int(100 * progress.hours_earned / progress.hours_total) if progress.hours_total else 0
         next_topic = progress.next_topic
@@ -35,8 +37,9 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "eligibility": status,
             "percent": percent,
             "next_topic": next_topic,
-            "next_url": compat.jump_to_url(course_key, next_topic.id) if next_topic else "",
-            "topic_urls": {topic.id: compat.jump_to_url(course_key, topic.id) for topic in curriculum.topics},
+            "next_url": urls[next_topic.id] if next_topic else "",
+            "topic_urls": urls,
+            "link_target": compat.link_target(),
         }
 
     @XBlock.supports("multi_device")
@@ -44,7 +47,25 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
         return self.fragment("elsx/progress.html", self._context(),
                              js_class="ElsxProgress", js=("js/elsx.js", "js/progress.js"))
 
+    @safe_view_data
     def student_view_data(self, context=None):
+        """The course's weeks, topics and hours, the same for everyone (collected with no user);
+        where the learner stands comes from the learner_state handler."""
+        curriculum = get_curriculum()
+        return {
+            "hours_total": float(curriculum.hours),
+            "topics_total": len(curriculum.topics),
+            "weeks": [{"number": week.number, "title": week.title,
+                       "topics": [{"id": topic.id, "title": topic.title, "credit_hours": float(topic.hours)}
+                                  for topic in week.topics]}
+                      for week in curriculum.weeks],
+            "state_handler": "learner_state",
+        }
+
+    @json_handler(method="GET", records=False)
+    def learner_state(self, data, learner):
+        """Where this learner stands: hours, statuses, the next topic, eligibility."""
+        require_keys(data, ())
         ctx = self._context()
         progress = ctx["progress"]
         return {
@@ -61,7 +82,7 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "eligible": ctx["eligibility"].eligible,
         }
 
-    @json_handler()
+    @json_handler(records=False)
     def refresh(self, data, learner):
         """Re-render after a topic changed on the same page. Takes no fields: identity is the runtime's."""
         require_keys(data, ())

@@ -7,12 +7,13 @@ from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 from xblock.validation import ValidationMessage
 
-from elsx import authoring, compat, olx, progress, reflection
+from elsx import authoring, compat, events, olx, progress, reflection
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
-from elsx.blocks.base import ElsxBlockMixin, json_handler
+from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx import templating
 from elsx.review import api as review
 from elsx.errors import InvalidInput, NotAllowed, NotFound
+from elsx.validation import require_keys
 
 
 @XBlock.wants("user")
@@ -48,7 +49,12 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         return found
 
     def max_score(self):
-        return len(self.topic().questions)
+        # Called at collect time for the whole course (lms/djangoapps/grades/transformer.py,
+        # _collect_max_score), which logs a None and goes on; an exception would stop it.
+        try:
+            return len(self.topic().questions)
+        except Exception:  # pylint: disable=broad-except
+            return None
 
     def effective_pass_mark(self):
         return self.pass_mark if isinstance(self.pass_mark, int) and 1 <= self.pass_mark <= 100 else 80
@@ -84,6 +90,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         learner = self.current_learner()
         if learner.is_anonymous:
             state = progress.TopicState(topic_id=topic.id)
+        elif self.read_only_reason():  # staff viewing as a learner, or Studio's preview: record nothing
+            state = progress.topic_state(self.course_key(), learner.id, topic)
         else:
             state = progress.record_visit(self.course_key(), learner, topic)
             if state.completed and review.needs_review(topic.id):
@@ -91,15 +99,19 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
                 # hears of it on the learner's next visit (submit_completion is an upsert).
                 self.emit_completion(1.0)
         return self.fragment("elsx/topic.html", self._context(topic, state, learner),
-                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"),
-                             js_args={"readLabel": str(_("Read"))})  # translated here, shown by topic.js
+                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"))
 
+    @safe_view_data
     def student_view_data(self, context=None):
-        """Topic content for the mobile apps: no correct answers, plus the learner's state."""
-        topic = self.topic()
-        learner = self.current_learner()
-        state = (progress.topic_state(self.course_key(), learner.id, topic)
-                 if not learner.is_anonymous else progress.TopicState(topic_id=topic.id))
+        """Authored topic content for the mobile apps, without correct answers or explanations.
+
+        Collected with no user and cached course-wide, so nothing per learner: that is the
+        learner_state handler's.
+        """
+        try:
+            topic = self.topic()
+        except NotFound:
+            return {"topic_id": self.topic_id, "error": "unknown_topic"}
         return {
             "topic_id": topic.id, "title": topic.title, "summary": topic.summary, "week": topic.week,
             "credit_hours": float(topic.hours), "objectives": list(topic.objectives),
@@ -108,10 +120,18 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
                            "options": [{"id": o.id, "text": o.text} for o in q.options]} for q in topic.questions],
             "pass_mark": self.effective_pass_mark(),
             "reflection_prompt": topic.reflection_prompt,
-            "state": {"status": state.status, "sections_viewed": state.sections_viewed,
-                      "attempts": state.attempts, "best_score": state.best_score, "passed": state.passed,
-                      "reflection_saved": state.reflection_saved_at is not None, "completed": state.completed},
+            "state_handler": "learner_state",
         }
+
+    @json_handler(method="GET", records=False)
+    def learner_state(self, data, learner):
+        """The learner's own state in this topic (for the mobile apps; student_view_data has none)."""
+        require_keys(data, ())
+        topic = self.topic()
+        state = progress.topic_state(self.course_key(), learner.id, topic)
+        return {"topic_id": topic.id, "status": state.status, "sections_viewed": state.sections_viewed,
+                "attempts": state.attempts, "best_score": state.best_score, "passed": state.passed,
+                "reflection_saved": state.reflection_saved_at is not None, "completed": state.completed}
 
     # --- handlers ----------------------------------------------------------
 
@@ -124,9 +144,10 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             "checklist_html": templating.render("elsx/topic_checklist.html", context),
         }
 
-    def _after_write(self, newly_completed):
+    def _after_write(self, newly_completed, topic=None):
         if newly_completed:
             self.emit_completion(1.0)
+            events.publish(self, events.TOPIC_COMPLETED, topic_id=topic.id, credit_hours=topic.hours)
 
     @json_handler()
     def view_section(self, data, learner):
@@ -134,7 +155,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             raise InvalidInput(_("Send exactly one field: section."))
         topic = self.topic()
         state, newly_completed = progress.view_section(self.course_key(), learner, topic, data["section"])
-        self._after_write(newly_completed)
+        events.publish(self, events.SECTION_READ, topic_id=topic.id, section_id=data["section"])
+        self._after_write(newly_completed, topic)
         return self._partials(topic, state, learner)
 
     @json_handler()
@@ -145,8 +167,13 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         result = progress.submit_check(self.course_key(), learner, topic, data["answers"],
                                        self.effective_pass_mark())
         if not result.duplicate:
-            self.runtime.publish(self, "grade", {"value": result.correct, "max_value": result.total})
-        self._after_write(result.newly_completed)
+            # only_if_higher: a lower retry must not lower the gradebook below what elsx counts as passed
+            # (xmodule/services.py EventPublishingService passes it on to SCORE_PUBLISHED).
+            self.runtime.publish(self, "grade", {"value": result.correct, "max_value": result.total,
+                                                 "only_if_higher": True})
+            events.publish(self, events.CHECK_SUBMITTED, topic_id=topic.id, score=result.score, attempt=result.attempts,
+                           passed=result.passed, correct=result.correct, total=result.total)
+        self._after_write(result.newly_completed, topic)
         context = self._context(topic, result.state, learner)
         context.update({"feedback": result.feedback, "last_score": result.score, "result": result})
         response = self._partials(topic, result.state, learner)
@@ -165,7 +192,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             raise InvalidInput(_("Send exactly one field: text."), field="text")
         topic = self.topic()
         state, newly_completed = review.save_reflection(self.course_key(), learner, topic, data["text"])
-        self._after_write(newly_completed)
+        events.publish(self, events.REFLECTION_SAVED, topic_id=topic.id, length=len(data["text"].strip()))
+        self._after_write(newly_completed, topic)
         response = self._partials(topic, state, learner)
         context = self._context(topic, state, learner)
         response["saved_html"] = templating.render("elsx/topic_saved.html", context)
@@ -187,11 +215,11 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     def studio_view(self, context=None):
         # The editor holds the correct answers: only for people who may author.
-        if not compat.can_author(self, self.current_learner()):
+        if not compat.can_author(self, compat.learner_from_runtime(self)):
             return self.fragment("elsx/message.html", {"message": _("Only the course team can edit this topic.")})
         context = authoring.editor_context(self.topic_id, self._overrides(), self.display_name, self.pass_mark)
         context["dom_id"] = self.dom_id("studio")
-        return self.fragment("elsx/studio.html", context, js_class="ElsxTopicStudio",
+        return self.fragment("elsx/studio.html", context, js_class="ElsxTopicStudio", note=False,
                              js=("js/elsx.js", "js/studio.js"),
                              js_args={"text": {key: str(value) for key, value in {
                                  "saving": _("Saving"),
@@ -200,7 +228,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
                                  "offline": _("The topic could not be saved. Check your connection and try again."),
                              }.items()}})
 
-    @json_handler()
+    @json_handler(author=True)
     def studio_submit(self, data, learner):
         """Save Studio's editor: course authors only; all or nothing."""
         if not compat.can_author(self, learner):
@@ -214,13 +242,14 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
                                                                          self.pass_mark)]}
 
     @classmethod
-    def parse_xml(cls, node, runtime, keys, *args, **kwargs):
-        # edx-platform passes an id_generator too; long fields come from child elements (elsx.olx).
+    def parse_xml(cls, node, runtime, keys):
+        # The signature of xblock/core.py and xmodule/xml_block.py (no id_generator since XBlock 2);
+        # long fields come from child elements (elsx.olx).
         node = copy.deepcopy(node)
         values, used = olx.read_children(node)
         for child in used:
             node.remove(child)
-        block = super().parse_xml(node, runtime, keys, *args, **kwargs)
+        block = super().parse_xml(node, runtime, keys)
         for name, value in values.items():
             setattr(block, name, value)
         return block

@@ -1,7 +1,7 @@
 """Claiming, issuing, revoking, reissuing and verifying certificates.
 
 Issuance runs in a fixed order so that a failure anywhere leaves nothing
-half-done: render the PDF, store it once through default_storage, then insert
+half-done: render the PDF, store it once through elsx.storage (private, random names), then insert
 the row. The unique constraint on (course_key, learner_id, generation) decides
 races: the loser deletes its file and returns the winner's certificate. If
 rendering or storage fails, no row exists and a retry simply starts again.
@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from elsx import compat, conf, eligibility
+from elsx import compat, conf, eligibility, events, storage
 from elsx.affirmation import api as affirmation
 from elsx.certificates import numbers, openbadges
 from elsx.curriculum import get_curriculum
@@ -32,7 +31,7 @@ from elsx.validation import clean_text
 
 log = logging.getLogger(__name__)
 
-STORAGE_DIR = "elsx/certificates"
+STORAGE_DIR = storage.CERTIFICATES
 ROLES = dict(ROLE_CHOICES)
 CLAIM_FIELDS = ("legal_name", "agency", "role", "state_training_id", "state")
 NAME_MAX = 200
@@ -207,7 +206,8 @@ def render_pdf(prepared):
 def _store(cert, pdf_bytes):
     """Write the PDF once; returns the storage name. Raises Unavailable on storage failure."""
     try:
-        name = default_storage.save(f"{STORAGE_DIR}/{cert.number}.pdf", ContentFile(pdf_bytes))
+        # A random name, not the number: a number is public on the verification page.
+        name = storage.save(STORAGE_DIR, ".pdf", ContentFile(pdf_bytes))
     except (OSError, ValueError) as exc:
         log.error("elsx: storing certificate %s failed: %s", cert.number, type(exc).__name__)
         raise Unavailable(_("The certificate could not be stored; nothing was issued. Please try again.")) from exc
@@ -218,9 +218,9 @@ def _store(cert, pdf_bytes):
 
 def _discard(name):
     try:
-        default_storage.delete(name)
+        storage.delete(name)
     except OSError:
-        log.warning("elsx: could not delete orphaned certificate file %s", name)
+        log.warning("elsx: could not delete an orphaned certificate file")
 
 
 def _record(cert, pdf_bytes):
@@ -241,6 +241,8 @@ def _record(cert, pdf_bytes):
         raise
     log.info("elsx: issued certificate %s (course %s, learner %s, generation %s)",
              cert.number, cert.course_key, cert.learner_id, cert.generation)
+    events.emit(events.CERTIFICATE_ISSUED, certificate_number=cert.number, learner_id=cert.learner_id,
+                course_key=cert.course_key, generation=cert.generation, credit_hours=cert.credit_hours)
     return cert, True
 
 
@@ -384,6 +386,8 @@ def revoke(number, reason, by):
         cert.revoked_by = str(getattr(by, "id", by) or "")[:255]
         cert.save(update_fields=["status", "revoked_at", "revoke_reason", "revoked_by"])
     log.info("elsx: certificate %s revoked by %s", cert.number, getattr(by, "id", by))
+    events.emit(events.CERTIFICATE_REVOKED, certificate_number=cert.number, learner_id=cert.learner_id,
+                course_key=cert.course_key, by_retirement=False)
     return cert
 
 
@@ -436,6 +440,8 @@ def reissue(number, by, **corrections):
         _discard(name)
         raise
     log.info("elsx: certificate %s reissued as %s by %s", old.number, new.number, getattr(by, "id", by))
+    events.emit(events.CERTIFICATE_REISSUED, certificate_number=new.number, replaces=old.number,
+                learner_id=new.learner_id, course_key=new.course_key, generation=new.generation)
     return new
 
 
@@ -444,7 +450,7 @@ def reissue(number, by, **corrections):
 def read_pdf(cert):
     """The stored PDF bytes, checked against the SHA-256 recorded at issue."""
     try:
-        with default_storage.open(cert.pdf_path, "rb") as handle:
+        with storage.open_file(cert.pdf_path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         log.error("elsx: certificate file for %s is unreadable: %s", cert.number, type(exc).__name__)
@@ -476,12 +482,14 @@ def pdf_for_download(cert):
     except Exception as exc:  # WeasyPrint raises many kinds
         log.error("elsx: re-rendering certificate %s failed: %s", cert.number, type(exc).__name__)
         raise failure from exc
+    damaged_name = cert.pdf_path
     name = _store(cert, pdf_bytes)
     try:
         Certificate.objects.filter(pk=cert.pk).update(pdf_path=name, pdf_sha256=cert.pdf_sha256)
     except DatabaseError as exc:
         _discard(name)
         raise Unavailable(_("The certificate file is unavailable right now.")) from exc
+    _discard(damaged_name)  # the damaged original holds the learner's data and is no longer referenced
     log.warning("elsx: certificate %s re-rendered from its issued record; the damaged file was not served",
                 cert.number)
     return pdf_bytes

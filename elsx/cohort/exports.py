@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elsx import conf
+from elsx import conf, eligibility
 from elsx.cohort import certs, query
 from elsx.cohort.params import STATUS_LABELS
 from elsx.errors import InvalidInput
@@ -117,7 +117,15 @@ class _Formatter:
                  self.yes if row.inactive else self.no, row.topics_completed, format_hours(row.hours),
                  row.pace_week if row.pace_week is not None else self.done, self.when(row.first_activity),
                  self.when(row.last_activity), self.when(row.completed_at), row.certificate_display,
-                 row.certificate_status] + [self.cell(cell) for cell in row.cells])
+                 row.certificate_status] + [self.cell(cell) for cell in row.cells] + [self.missing(row)])
+
+    @staticmethod
+    def missing(row):
+        # Topic completion has its own columns; this names what else the one requirements list says is left.
+        status = getattr(row, "eligibility", None)
+        if status is None:
+            return ""
+        return "; ".join(req.label for req in status.missing if not req.key.startswith("topic:"))
 
 
 # --- roster ------------------------------------------------------------------
@@ -128,7 +136,15 @@ def roster_header(schedule):
               _("Last activity"), _("Completed"), _("Certificate number"), _("Certificate status")]
     header += [_("Topic {number}: {title}").format(number=topic.number, title=topic.title)
                for topic in schedule.topics]
+    header.append(_("Other requirements still to do"))
     return header
+
+
+def _records(formatter, course_key, chunk, schedule):
+    statuses = eligibility.check_many(course_key, [profile["learner_id"] for profile in chunk])
+    for row in query.build_rows(course_key, chunk, schedule):
+        row.eligibility = statuses.get(row.learner_id)
+        yield formatter.record(row)
 
 
 def roster_records(course_key, params, schedule):
@@ -137,10 +153,10 @@ def roster_records(course_key, params, schedule):
     for profile in query.grid_queryset(course_key, params, schedule).iterator(chunk_size=CHUNK):
         chunk.append(profile)
         if len(chunk) == CHUNK:
-            yield from (formatter.record(row) for row in query.build_rows(course_key, chunk, schedule))
+            yield from _records(formatter, course_key, chunk, schedule)
             chunk = []
     if chunk:
-        yield from (formatter.record(row) for row in query.build_rows(course_key, chunk, schedule))
+        yield from _records(formatter, course_key, chunk, schedule)
 
 
 def roster_csv(course_key, params, schedule):

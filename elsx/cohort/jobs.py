@@ -9,26 +9,26 @@ EXPORT_JOB_STALE_MINUTES (a worker died) is marked failed and replaced.
 """
 import hashlib
 import logging
-import os
 import tempfile
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elsx import conf
+from elsx import conf, storage
 from elsx.cohort import exports
 from elsx.cohort import params as grid_params
 from elsx.cohort.schedule import Schedule
 from elsx.errors import Conflict, InvalidInput, NotFound
 from elsx.models import ExportJob
+from elsx.validation import parse_int
 
 log = logging.getLogger(__name__)
-STORAGE_DIR = "elsx/exports"
+STORAGE_DIR = storage.EXPORTS
+MAX_JOB_ID = 10 ** 12 - 1  # far past any real id; the parser allows 12 digits
 
 
 def running_key(course_key, kind):
@@ -58,6 +58,7 @@ def start(course_key, kind, job_params, requested_by):
             kind=repr(kind)[:40], allowed=", ".join(exports.KINDS)), field="kind")
     key = running_key(course_key, kind)
     _release_stale(key)
+    purge_expired()  # retention holds even where nobody schedules elsx_purge_exports
     try:
         with transaction.atomic():
             job = ExportJob.objects.create(course_key=course_key, kind=kind, params=job_params,
@@ -80,7 +81,7 @@ def _lines(job):
     if job.kind == "credit":
         return exports.credit_csv(job.course_key, job.params.get("profile") or "default")
     params = grid_params.parse(job.params.get("grid") or {})
-    schedule = Schedule.build(job.params.get("cohort_start") or None)
+    schedule = Schedule.build_or_unset(job.params.get("cohort_start") or None)
     return exports.roster_csv(job.course_key, params, schedule)
 
 
@@ -96,8 +97,8 @@ def run(job_id):
                 handle.write(line.encode("utf-8"))
                 rows += 1
             handle.seek(0)
-            name = default_storage.save(
-                f"{STORAGE_DIR}/{job.pk}-{exports.filename(job.kind, job.course_key)}", File(handle))
+            # A random name: the file holds names and emails, and the job id is easy to guess.
+            name = storage.save(STORAGE_DIR, ".csv", File(handle))
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.STATUS_DONE, running_key=None, file_path=name, row_count=max(rows - 1, 0),
             finished_at=timezone.now())
@@ -111,10 +112,7 @@ def run(job_id):
 
 def get(course_key, job_id):
     """A job of this course, or NotFound."""
-    if isinstance(job_id, str) and job_id.isdigit():
-        job_id = int(job_id)
-    if isinstance(job_id, bool) or not isinstance(job_id, int):
-        raise NotFound(_("No such export."))
+    job_id = parse_int(job_id, "job", "job", 1, MAX_JOB_ID)
     job = ExportJob.objects.filter(course_key=course_key, pk=job_id, kind__in=exports.KINDS).first()
     if job is None:
         raise NotFound(_("No such export."))
@@ -122,13 +120,44 @@ def get(course_key, job_id):
 
 
 def open_file(job):
-    if job.status != ExportJob.STATUS_DONE or not job.file_path:
+    if job.status != ExportJob.STATUS_DONE:
         raise NotFound(_("This export is not ready to download."))
+    if not job.file_path:
+        raise NotFound(_("The export file is gone; export again."))
     try:
-        return default_storage.open(job.file_path, "rb")
+        return storage.open_file(job.file_path, "rb")
     except (OSError, ValueError):
         raise NotFound(_("The export file is gone; export again.")) from None
 
 
 def download_name(job):
-    return os.path.basename(job.file_path).split("-", 1)[-1] or "export.csv"
+    """What the browser saves it as; the stored name is random and says nothing."""
+    return exports.filename(job.kind, job.course_key, timezone.localdate(job.finished_at or job.created_at))
+
+
+def purge_expired(now=None):
+    """Delete the files of exports older than EXPORT_RETENTION_HOURS; the rows stay (who exported what, when)."""
+    limit = (now or timezone.now()) - timedelta(hours=conf.get("EXPORT_RETENTION_HOURS"))
+    expired = ExportJob.objects.exclude(status=ExportJob.STATUS_RUNNING).filter(created_at__lt=limit)
+    return _delete_jobs(expired)
+
+
+def purge_course(course_key=None):
+    """Delete every finished export of course_key (all courses if None): retirement calls this,
+    because a roster holds every learner of the course."""
+    jobs = ExportJob.objects.exclude(status=ExportJob.STATUS_RUNNING)
+    if course_key is not None:
+        jobs = jobs.filter(course_key=str(course_key))
+    return _delete_jobs(jobs)
+
+
+def _delete_jobs(queryset):
+    deleted = 0
+    for pk, name in list(queryset.exclude(file_path="").values_list("pk", "file_path")):
+        try:
+            deleted += storage.delete(name)
+        except OSError as exc:
+            log.warning("elsx: could not delete export file of job %s: %s", pk, type(exc).__name__)
+            continue  # keep the name, so the next purge tries again
+        ExportJob.objects.filter(pk=pk).update(file_path="")
+    return deleted

@@ -14,7 +14,7 @@ from elsx.cohort import missing
 from elsx.curriculum import get_curriculum
 from elsx.errors import InvalidInput
 from elsx.models import ROLE_CHOICES
-from elsx.validation import clean_text
+from elsx.validation import clean_text, parse_int
 
 ON_TRACK, BEHIND, INACTIVE, COMPLETED, CERTIFIED = "on_track", "behind", "inactive", "completed", "certified"
 STATUSES = (ON_TRACK, BEHIND, INACTIVE, COMPLETED, CERTIFIED)
@@ -59,14 +59,12 @@ def _choice(data, key, allowed, label):
     return value
 
 
+# Far past any real cohort; a larger page is clamped to the last one anyway.
+MAX_PAGE = 10 ** 9
+
+
 def _positive_int(data, key, default):
-    value = data.get(key, default)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(_("{key} must be a whole number from 1 up, not {value}.").format(
-            key=key, value=repr(value)[:40]), field=key)
-    return value
+    return parse_int(data.get(key, default), key, key, 1, MAX_PAGE)
 
 
 def role_codes():

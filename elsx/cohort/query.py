@@ -28,6 +28,7 @@ from django.db.models import (Avg, BooleanField, Case, Count, Exists, Expression
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from elsx import eligibility
 from elsx.cohort import certs, missing
 from elsx.cohort import params as grid_params
 from elsx.cohort.params import BEHIND, CERTIFIED, COMPLETED, INACTIVE, ON_TRACK
@@ -268,6 +269,7 @@ class Row:
     weeks_behind: int
     retired: bool = False
     cells: list = field(default_factory=list)
+    eligibility: object = None  # set by readers that need the requirements list (the roster CSV)
 
     @property
     def role_label(self):
@@ -462,6 +464,7 @@ class LearnerDetail:
     pace_week: object
     cells: list  # (topic, TopicProgress or None)
     certificates: list
+    eligibility: object = None  # elsx.eligibility.Eligibility: the one requirements list
 
     @property
     def reflections(self):
@@ -482,13 +485,14 @@ def _storable(text):
 
 
 def learner_detail(course_key, learner_id, schedule):
-    """One learner's topics (scores, attempts, dates, reflections) and certificates: 3 queries."""
+    """One learner's topics, certificates and requirements: 3 queries plus what added requirements read."""
     if not isinstance(learner_id, str) or not learner_id or not _storable(learner_id):
         raise NotFound(_("No such learner in this course."))
     profile = roster(course_key).filter(learner_id=learner_id).first()
     if profile is None:
         raise NotFound(_("No such learner in this course."))
     rows = {row.topic_id: row for row in TopicProgress.objects.filter(course_key=course_key, learner_id=learner_id)}
+    status = eligibility.check(course_key, learner_id, rows=list(rows.values()))
     certificates = list(Certificate.objects.filter(course_key=course_key, learner_id=learner_id)
                         .order_by("-generation"))
     certified = any(cert.status == Certificate.STATUS_VALID for cert in certificates)
@@ -499,4 +503,5 @@ def learner_detail(course_key, learner_id, schedule):
         pace_week=schedule.pace_week(profile.topics_completed),
         cells=[(topic, rows.get(topic.id)) for topic in schedule.topics],
         certificates=certificates,
+        eligibility=status,
     )

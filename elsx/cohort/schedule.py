@@ -19,19 +19,40 @@ from elsx.curriculum import get_curriculum
 from elsx.errors import InvalidInput
 
 INACTIVE_AFTER = timedelta(days=7)
+# A cohort starts within this many years of today. Beyond it date arithmetic can overflow (9999-12-31
+# plus a week), and no real cohort is that far off; a stored value out of range counts as not set.
+START_YEARS = 5
 
 
-def parse_start(value):
-    """A cohort start date from the block setting ('YYYY-MM-DD'); None when unset."""
+def _years_from(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def start_range(today):
+    return _years_from(today, -START_YEARS), _years_from(today, START_YEARS)
+
+
+def parse_start(value, today=None):
+    """A cohort start date from the block setting ('YYYY-MM-DD') within START_YEARS of today; None when unset."""
     if value in (None, ""):
         return None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput(_("The cohort start date must look like 2026-11-02, not {value}.").format(
-            value=repr(value)[:40]), field="cohort_start") from None
+        start = value
+    else:
+        try:
+            start = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InvalidInput(_("The cohort start date must look like 2026-11-02, not {value}.").format(
+                value=repr(value)[:40]), field="cohort_start") from None
+    low, high = start_range(today or timezone.localdate())
+    if not low <= start <= high:
+        raise InvalidInput(_("The cohort start date must be within {years} years of today: from {low} to {high}.")
+                           .format(years=START_YEARS, low=low.isoformat(), high=high.isoformat()),
+                           field="cohort_start")
+    return start
 
 
 @dataclass(frozen=True)
@@ -43,9 +64,20 @@ class Schedule:  # frozen: the cached properties below depend only on these fiel
 
     @classmethod
     def build(cls, start, now=None, curriculum=None):
+        """InvalidInput for a start that is not a date within range; see build_or_unset."""
         curriculum = curriculum or get_curriculum()
-        return cls(start=parse_start(start), now=now or timezone.now(),
+        now = now or timezone.now()
+        today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
+        return cls(start=parse_start(start, today), now=now,
                    weeks=tuple((week.number, tuple(week.topics)) for week in curriculum.weeks))
+
+    @classmethod
+    def build_or_unset(cls, start, now=None, curriculum=None):
+        """A stored start that is not usable (typed badly, or out of range) counts as not set: never a 500."""
+        try:
+            return cls.build(start, now, curriculum)
+        except InvalidInput:
+            return cls.build(None, now, curriculum)
 
     @cached_property
     def today(self):

@@ -19,7 +19,7 @@ from elsx.curriculum import get_curriculum
 from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from elsx.learners import Learner
 from elsx.models import LearnerProfile
-from elsx.validation import clean_text
+from elsx.validation import clean_text, parse_int
 
 from .models import ReviewSubmission
 from .status import accepted, current, needs_review, review_topics  # noqa: F401  (the package's API)
@@ -101,15 +101,8 @@ def clean_rubric(rubric):
     keys = [key for key, _label in RUBRIC]
     if set(rubric) != set(keys):
         raise InvalidInput(_("Score every rubric criterion: {names}.").format(names=", ".join(keys)), field="rubric")
-    cleaned = {}
-    for key in keys:
-        value = rubric[key]
-        if isinstance(value, bool) or not isinstance(value, int) and not (isinstance(value, str) and value.isdigit()):
-            raise InvalidInput(_("Rubric scores are 0, 1 or 2."), field=key)
-        if int(value) not in (0, 1, 2):
-            raise InvalidInput(_("Rubric scores are 0, 1 or 2."), field=key)
-        cleaned[key] = int(value)
-    return cleaned
+    labels = dict(RUBRIC)
+    return {key: parse_int(rubric[key], key, labels[key], 0, 2) for key in keys}
 
 
 def decide(course_key, submission_id, by, verdict, rubric, comment, now=None):
@@ -124,8 +117,8 @@ def decide(course_key, submission_id, by, verdict, rubric, comment, now=None):
         raise InvalidInput(_("Say what to revise when returning a plan."), field="comment")
     now = now or timezone.now()
     with transaction.atomic():
-        row = ReviewSubmission.objects.select_for_update().filter(pk=submission_id, course_key=course_key).first() \
-            if isinstance(submission_id, int) and not isinstance(submission_id, bool) else None
+        row = ReviewSubmission.objects.select_for_update().filter(
+            pk=_submission_id(submission_id), course_key=course_key).first()
         if row is None:
             raise NotFound(_("No submission with that id in this course."), field="submission")
         if row.status != ReviewSubmission.STATUS_PENDING:
@@ -165,9 +158,12 @@ def queue(course_key, statuses=(ReviewSubmission.STATUS_PENDING,)):
     return [QueueItem(row, profiles.get(row.learner_id), curriculum.topic(row.topic_id)) for row in rows]
 
 
+def _submission_id(value):
+    return parse_int(value, "submission", _("Submission"), 1, 2**53)
+
+
 def submission(course_key, submission_id):
-    row = ReviewSubmission.objects.filter(pk=submission_id, course_key=course_key).first() \
-        if isinstance(submission_id, int) and not isinstance(submission_id, bool) else None
+    row = ReviewSubmission.objects.filter(pk=_submission_id(submission_id), course_key=course_key).first()
     if row is None:
         raise NotFound(_("No submission with that id in this course."), field="submission")
     return row

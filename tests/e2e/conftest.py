@@ -3,7 +3,7 @@
 The session starts `python -m django runserver` on a free loopback port against
 a SQLite file in a temporary folder (seeded by tests/e2e/seed.py) and stops it
 at the end. Every test module skips itself, with the reason in the summary,
-when Chromium or Playwright is missing.
+when Chromium or Playwright is missing (with CI=true it fails instead).
 
 Screenshots go to the session's temporary folder; set
 ELSX_E2E_SCREENSHOTS=docs/screenshots to refresh the committed ones.
@@ -20,6 +20,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.services import missing
 
 # ELSX_E2E_CHROMIUM points elsewhere (or at nothing, to see the skip).
 CHROMIUM = Path(os.environ.get("ELSX_E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -61,7 +63,7 @@ def skip_module_without_browser():
     reason = browser_skip_reason()
     if reason:
         _skip_reason = reason
-        pytest.skip(reason, allow_module_level=True)
+        missing(reason, allow_module_level=True)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -97,7 +99,10 @@ def _wait_until_up(url, process, log_path, timeout=60):
         if process.poll() is not None:
             raise RuntimeError(f"workbench server exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            # A long timeout: the first request builds the workbench's scenarios, and a second
+            # request arriving meanwhile starts that again and leaves some scenarios out
+            # (workbench/scenarios.py get_scenarios has no lock). On a busy machine it takes seconds.
+            with urllib.request.urlopen(url, timeout=max(1, deadline - time.monotonic())) as response:
                 if response.status == 200:
                     return
         except OSError:

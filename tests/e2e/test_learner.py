@@ -89,7 +89,7 @@ def test_keyboard_learner_completes_the_course_and_gets_the_certificate(context,
         assert_visible_focus(page, f"section {number}'s summary")
         page.keyboard.press("Enter")
         assert details.evaluate("(el) => el.open"), f"Enter did not open section {number}"
-        page.locator(f'[data-region="read-{section.id}"]').get_by_text("Read").wait_for()
+        page.locator(f'[data-region="read-{section.id}"]').locator(".elsx-section__read").wait_for()
     assert root.locator(".elsx-topic__status").get_by_text("In progress").is_visible()
     assert root.locator('[data-region="checklist"]').get_by_text(
         f"Read every section ({len(topic.sections)} of {len(topic.sections)} read)").is_visible()
@@ -126,11 +126,14 @@ def test_keyboard_learner_completes_the_course_and_gets_the_certificate(context,
     page.keyboard.type("Too short")
     tab_to(page, root.get_by_role("button", name="Save reflection"))
     page.keyboard.press("Enter")
-    error = root.locator('[data-region="error"]')
+    # Under its text box, which it describes and marks.
+    error = root.locator('[data-region="reflection-error"]')
     error.wait_for(state="visible")
     assert error.get_attribute("role") == "alert"
     assert "20" in error.inner_text(), error.inner_text()
-    assert focused(page)["region"] == "error", "the error message did not take the focus"
+    assert focused(page)["region"] == "reflection-error", "the error message did not take the focus"
+    assert textarea.get_attribute("aria-invalid") == "true"
+    assert error.get_attribute("id") in textarea.get_attribute("aria-describedby").split()
     assert_accessible(page, "topic, reflection error shown")
 
     tab_to(page, textarea, backwards=True)
@@ -141,6 +144,7 @@ def test_keyboard_learner_completes_the_course_and_gets_the_certificate(context,
     page.keyboard.press("Enter")
     root.locator('[data-region="saved"]').get_by_text("Reflection saved").wait_for()
     assert error.is_hidden()
+    assert textarea.get_attribute("aria-invalid") is None
     assert focused(page)["region"] == "saved"
 
     # --- complete: status, checklist, and the progress block's hours go up ------------

@@ -47,7 +47,7 @@ class World:
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.ELSX = {"VERIFY_BASE_URL": "https://lms.example.org", "VERIFY_RATE_LIMIT": 100000}
-    return tmp_path / "media"
+    return tmp_path / "elsx-private"  # where elsx.storage keeps learner files, beside MEDIA_ROOT
 
 
 @pytest.fixture
@@ -91,6 +91,11 @@ def world(db, media, fake_pdf):
                                   email="mallory@example.org", username=MALLORY)
     TopicProgress.objects.create(course_key=COURSE, learner_id=MALLORY, topic_id=topic.id,
                                  sections_viewed=[topic.section_ids()[0]], first_viewed_at=timezone.now())
+    # Alice leads her agency (agency 1) and has attested one criterion; agency 2 is a duplicate to merge.
+    from elsx.agency import api as agency_api
+    agency_api.link_learner(COURSE, ALICE, ALICE_AGENCY, "law_enforcement", "CA", True)
+    agency_api.attest(COURSE, ALICE, "executive", {"training": "ceomec", "completed_on": "2025-01-06"})
+    agency_api.find_or_create(ALICE_AGENCY + " Department", "law_enforcement", "CA")
     secrets = (ALICE_FULL_NAME, ALICE_EMAIL, ALICE_LEGAL, ALICE_AGENCY, ALICE_STATE_ID, ALICE_REFLECTION,
                cert.number, api.numbers.display(cert.number))
     return World(alice_number=cert.number, secrets=secrets)
@@ -124,9 +129,11 @@ def json_call(block, handler, data, query=""):
 
 def snapshot(ignore=()):
     """Every row of every elsx table plus the workbench's block field storage, as plain data."""
+    from django.apps import apps
     from workbench.models import XBlockState
     state = {}
-    for model in (LearnerProfile, TopicProgress, Certificate, ExportJob, XBlockState):
+    # Every elsx table, so a new package's tables are covered without listing them here.
+    for model in [*apps.get_app_config("elsx").get_models(), XBlockState]:
         rows = []
         for row in model.objects.order_by("pk").values():
             if model is XBlockState and row["state"].strip() == "{}":

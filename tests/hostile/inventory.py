@@ -4,9 +4,11 @@ Add a handler or a URL to elsx and test_inventory fails until it is listed
 here; once listed, every themed module (authorization, malformed input,
 CSRF...) covers it automatically.
 """
+from datetime import timedelta
 from importlib.metadata import entry_points
 
 from django.urls import URLPattern, URLResolver
+from django.utils import timezone
 
 from tests.cohort_helpers import cohort_xml
 
@@ -19,6 +21,7 @@ BLOCK_XML = {
     "elsx_cohort": cohort_xml(),
     "elsx_final": "<elsx_final/>",
     "elsx_evaluation": "<elsx_evaluation/>",
+    "elsx_readiness": "<elsx_readiness/>",
 }
 
 # (block type, handler) -> policy. "GET" marks a plain XBlock.handler download.
@@ -50,11 +53,27 @@ HANDLERS = {
     ("elsx_final", "grant_attempt"): STAFF_ONLY,
     ("elsx_evaluation", "submit"): LEARNER,
     ("elsx_evaluation", "export"): STAFF_ONLY,
+    ("elsx_topic", "learner_state"): LEARNER,
+    ("elsx_progress", "learner_state"): LEARNER,
+    ("elsx_certificate", "learner_state"): LEARNER,
+    ("elsx_readiness", "link"): LEARNER,
+    ("elsx_readiness", "suggest"): LEARNER,
+    ("elsx_readiness", "attest"): LEARNER,
+    ("elsx_readiness", "summary"): LEARNER,
+    ("elsx_readiness", "agencies"): STAFF_ONLY,
+    ("elsx_readiness", "review"): STAFF_ONLY,
+    ("elsx_readiness", "merge"): STAFF_ONLY,
+    ("elsx_readiness", "membership"): STAFF_ONLY,
+    ("elsx_readiness", "export"): STAFF_ONLY,
 }
 
 # Handlers that answer GET with a file (plain XBlock.handler); every other one is a JSON POST handler.
-DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download"), ("elsx_cohort", "training_file"),
-             ("elsx_evaluation", "export")}
+DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download"), ("elsx_readiness", "summary"),
+             ("elsx_readiness", "export"), ("elsx_cohort", "training_file"), ("elsx_evaluation", "export")}
+# JSON handlers that answer GET (the learner's own state, for the mobile apps); swept like downloads.
+GET_JSON = {("elsx_topic", "learner_state"), ("elsx_progress", "learner_state"),
+            ("elsx_certificate", "learner_state")}
+DOWNLOADS = DOWNLOADS | GET_JSON
 
 # URL name (namespace elsx) -> policy. All are read-only; none may accept a POST.
 VIEWS = {
@@ -121,6 +140,7 @@ def sample_request(key, alice_number):
     """A well-formed request for each handler: (JSON body or None, query string)."""
     from elsx.curriculum import get_curriculum
     topic = get_curriculum().topic("vulnerable-populations")
+    recent_start = (timezone.localdate() - timedelta(days=30)).isoformat()  # within the allowed range
     bodies = {
         ("elsx_topic", "view_section"): {"section": topic.section_ids()[-1]},
         ("elsx_topic", "submit_check"): {"answers": {q.id: q.correct_option_id for q in topic.questions}},
@@ -139,7 +159,17 @@ def sample_request(key, alice_number):
         ("elsx_cohort", "issue_certificates"): {},
         ("elsx_cohort", "export"): {"kind": "credit", "profile": "default"},
         ("elsx_cohort", "export_status"): {"job": 1},
-        ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": "2020-01-06"}, "defaults": []},
+        ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": recent_start}, "defaults": []},
+        ("elsx_readiness", "link"): {"agency": "Claimed Agency Police Department", "kind": "law_enforcement",
+                                     "state": "CA", "executive": True},
+        ("elsx_readiness", "suggest"): {"agency": "Claimed Agency", "state": "CA"},
+        ("elsx_readiness", "attest"): {"criterion": "executive",
+                                       "evidence": {"training": "ceomec", "completed_on": "2025-01-06"}},
+        ("elsx_readiness", "agencies"): {"state": "CA"},
+        ("elsx_readiness", "review"): {"agency": 1, "criterion": "executive", "version": 1, "accept": False,
+                                       "comment": "Returned by whoever is calling"},
+        ("elsx_readiness", "merge"): {"keep": 1, "drop": 2},
+        ("elsx_readiness", "membership"): {"agency": 1, "member_since": "2024-01-06"},
         ("elsx_cohort", "review_detail"): {"submission": 1},
         ("elsx_cohort", "review_decide"): {"submission": 1, "verdict": "accept", "comment": "Accepted by whoever",
                                            "rubric": {key: 2 for key in ("goals", "owners", "timeline", "resources",
@@ -155,6 +185,11 @@ def sample_request(key, alice_number):
         ("elsx_cohort", "download"): "kind=credit",
         ("elsx_cohort", "training_file"): "",
         ("elsx_evaluation", "export"): "",
+        ("elsx_readiness", "summary"): "",
+        ("elsx_topic", "learner_state"): "",
+        ("elsx_progress", "learner_state"): "",
+        ("elsx_certificate", "learner_state"): "",
+        ("elsx_readiness", "export"): "",
     }
     if key in DOWNLOADS:
         return None, queries[key]

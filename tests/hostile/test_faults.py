@@ -1,6 +1,6 @@
 """Faults: the database, the storage backend or WeasyPrint failing mid-write leave nothing half-done."""
 import pytest
-from django.core.files.storage import default_storage
+from elsx.storage import get_storage
 from django.db import OperationalError
 
 from elsx.certificates import api
@@ -62,14 +62,14 @@ def test_storage_failing_while_saving_the_pdf_issues_nothing_and_a_retry_succeed
 
     def full(name, content, max_length=None):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(default_storage, "save", full)
+    monkeypatch.setattr(get_storage(), "save", full)
     status, payload, _raw, _headers = json_call(block, "claim", CLAIM)
     assert status == 503 and "nothing was issued" in payload["error"]
     assert not Certificate.objects.filter(learner_id=CAROL).exists()
     monkeypatch.undo()
     status, payload, _raw, _headers = json_call(block, "claim", CLAIM)
     cert = Certificate.objects.get(learner_id=CAROL)
-    assert status == 200 and default_storage.exists(cert.pdf_path)
+    assert status == 200 and get_storage().exists(cert.pdf_path)
 
 
 def test_weasyprint_raising_is_a_clear_error_and_a_retry_succeeds(make_block, world, monkeypatch):
@@ -97,7 +97,7 @@ def test_staff_actions_fail_whole(make_block, world, media, monkeypatch):
 
     def full(name, content, max_length=None):
         raise OSError(5, "I/O error")
-    monkeypatch.setattr(default_storage, "save", full)
+    monkeypatch.setattr(get_storage(), "save", full)
     assert json_call(staff, "reissue", {"number": world.alice_number, "legal_name": "Alicia Q. New"})[0] == 503
     assert snapshot() == before
     monkeypatch.undo()

@@ -8,7 +8,7 @@ from elsx.curriculum import get_curriculum
 from elsx.models import Certificate, TopicProgress
 from tests.conftest import correct_answers
 from tests.hostile import inventory
-from tests.hostile.conftest import CAROL, MALLORY, STAFF, json_call, snapshot
+from tests.hostile.conftest import ALICE, CAROL, MALLORY, STAFF, json_call, snapshot
 
 TOPIC_ID = "vulnerable-populations"
 TOPIC = f'<elsx_topic topic_id="{TOPIC_ID}"/>'
@@ -28,6 +28,13 @@ def write_requests(alice_number):
         ("elsx_certificate", "reissue"): (STAFF, {"number": alice_number, "legal_name": "Alicia Q. New"}),
         ("elsx_cohort", "issue_certificates"): (STAFF, {}),
         ("elsx_cohort", "export"): (STAFF, {"kind": "roster"}),
+        ("elsx_readiness", "link"): (MALLORY, {"agency": "Harbor Police Department", "kind": "psap"}),
+        ("elsx_readiness", "attest"): (ALICE, {"criterion": "executive",
+                                               "evidence": {"training": "mkrp_online", "completed_on": "2025-02-03"}}),
+        ("elsx_readiness", "review"): (STAFF, {"agency": 1, "criterion": "executive", "version": 1,
+                                               "accept": False, "comment": "Add the date."}),
+        ("elsx_readiness", "merge"): (STAFF, {"keep": 1, "drop": 2}),
+        ("elsx_readiness", "membership"): (STAFF, {"agency": 1, "member_since": "2024-01-06"}),
         ("elsx_cohort", "submit_studio_edits"): (STAFF, {"values": {"cohort_start": "2026-10-05"}, "defaults": []}),
         ("elsx_final", "start"): (CAROL, {}),
         ("elsx_final", "grant_attempt"): (STAFF, {"learner_id": "carol", "reason": "Connection lost"}),
@@ -41,7 +48,8 @@ WRITES = sorted(write_requests("X"))
 def test_every_state_changing_handler_is_in_the_double_submit_list():
     reads = {("elsx_progress", "refresh"), ("elsx_cohort", "grid"), ("elsx_cohort", "refresh"),
              ("elsx_cohort", "learner"), ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-             ("elsx_cohort", "export_status"), ("elsx_cohort", "review_detail")}
+             ("elsx_cohort", "export_status"), ("elsx_readiness", "suggest"), ("elsx_readiness", "agencies"),
+             ("elsx_cohort", "review_detail")}
     # Writes that need a record made first (a drawn attempt, a submission): their double submits are
     # tested in tests/test_assessment.py and tests/test_review.py.
     reads |= {("elsx_final", "submit"), ("elsx_cohort", "review_decide")}

@@ -28,6 +28,12 @@ REQUIRED = {
     ("elsx_final", "submit"): {"draw_id", "answers"},
     ("elsx_final", "grant_attempt"): {"learner_id", "reason"},
     ("elsx_evaluation", "submit"): {"ratings"},
+    ("elsx_readiness", "link"): {"agency", "kind"},
+    ("elsx_readiness", "suggest"): {"agency"},
+    ("elsx_readiness", "attest"): {"criterion", "evidence"},
+    ("elsx_readiness", "review"): {"agency", "criterion", "version", "accept"},
+    ("elsx_readiness", "merge"): {"keep", "drop"},
+    ("elsx_readiness", "membership"): {"agency", "member_since"},
 }
 # Fields that take a number, for NaN and infinities.
 NUMERIC = {
@@ -38,6 +44,8 @@ NUMERIC = {
     ("elsx_cohort", "export_status"): ("job",),
     ("elsx_cohort", "review_detail"): ("submission",),
     ("elsx_cohort", "review_decide"): ("submission",),
+    ("elsx_readiness", "review"): ("agency", "version"),
+    ("elsx_readiness", "merge"): ("keep", "drop"),
 }
 WRONG_TYPES = [12345, 1.5, True, [], ["x"], {}, {"a": "b"}]
 BAD_STRINGS = {"nul": "ab\x00cd", "lone-high-surrogate": "x\ud800y", "lone-low-surrogate": "\udfff",
@@ -168,7 +176,7 @@ def test_huge_strings_nul_bytes_and_lone_surrogates_are_4xx(attempt, world, key,
     if bad != "1MB":
         attempt(key, encode(dict(sample(key, world), **{BAD_STRINGS[bad][:100]: "x"})))
     assert tried or key in {("elsx_cohort", "submit_studio_edits"), ("elsx_cohort", "export_status"),
-                            ("elsx_cohort", "review_detail"), ("elsx_final", "start")}
+                            ("elsx_readiness", "merge"), ("elsx_cohort", "review_detail"), ("elsx_final", "start")}
 
 
 @pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e999", b"-1e999", b"1" * 5000])
@@ -192,7 +200,12 @@ BAD_QUERIES = {
     ("elsx_cohort", "download"): ["kind=evil", "kind=roster&search=%ff%fe", "job=%ED%A0%80", "kind=credit&profile=../../../etc/passwd", "job=abc", "job=-1",
                                   "job=99999999999999999999999999", "kind=roster&page=NaN",
                                   "kind=roster&search=%00", "kind=roster&page_size=1e999", "kind=roster&zz=1",
-                                  "kind=roster&search=" + "A" * 100_000],
+                                  "kind=roster&search=" + "A" * 100_000, "kind=roster&page=%C2%B2",
+                                  "job=%C2%B2", "job=%D9%A1", "kind=roster&page_size=" + "1" * 5000],
+    ("elsx_readiness", "summary"): ["agency=%00", "agency=%ED%A0%80", "agency=%C2%B2", "agency=" + "9" * 5000,
+                                    "agency=-1", "zz=1"],
+    ("elsx_readiness", "export"): ["zz=1", "state=%ED%A0%80"],
+    **{key: ["zz=1", "learner_id=bob", "x=%ED%A0%80"] for key in inventory.GET_JSON},
     ("elsx_cohort", "training_file"): ["zz=1", "course=other", "x=%ED%A0%80", "a=" + "A" * 100_000],
     ("elsx_evaluation", "export"): ["zz=1", "x=%ED%A0%80", "learner=alice"],
 }
@@ -267,3 +280,43 @@ CLAIM_VALUE = ANY_TEXT | JSON_VALUES | st.sampled_from(["le_executive", "psap", 
        | st.binary(max_size=200))
 def test_fuzzed_claims_never_fail_the_server(attempt, body):
     fuzz(attempt, ("elsx_certificate", "claim"), body)
+
+
+# --- numbers: one parser (elsx.validation.parse_int), ASCII digits only -------------
+
+# str.isdigit() is true for all of these but the first two; int() refuses or misreads the rest.
+HOSTILE_DIGITS = ["²", "³⁴", "١٢", "１２", "߁", "𝟏𝟐", "1²", "1" * 5000, "9" * 13, "+1", "-1", "1_0", "0x1", "1.0",
+                  "1e3", "\u00a01", "1\u200b"]
+NUMBER_FIELDS = {
+    ("elsx_topic", "studio_submit"): ("pass_mark", "week"),
+    ("elsx_cohort", "grid"): ("page", "page_size"),
+    ("elsx_cohort", "refresh"): ("page", "page_size"),
+    ("elsx_cohort", "emails"): ("page", "page_size"),
+    ("elsx_cohort", "export_status"): ("job",),
+}
+
+
+@pytest.mark.parametrize("value", HOSTILE_DIGITS, ids=lambda value: repr(value)[:12])
+@pytest.mark.parametrize("key", sorted(NUMBER_FIELDS), ids=inventory.ident)
+def test_non_ascii_and_huge_digit_strings_are_400_naming_the_field(attempt, key, value):
+    for name in NUMBER_FIELDS[key]:
+        status, payload, _headers = attempt(key, encode({name: value}))
+        assert (status, payload.get("field")) == (400, name), payload
+
+
+@pytest.mark.parametrize("value", HOSTILE_DIGITS, ids=lambda value: repr(value)[:12])
+def test_the_roster_export_refuses_hostile_digits_in_its_grid(attempt, value):
+    status, payload, _headers = attempt(("elsx_cohort", "export"), encode({"kind": "roster", "grid": {"page": value}}))
+    assert (status, payload.get("field")) == (400, "page"), payload
+
+
+@pytest.mark.parametrize("value", [v for v in HOSTILE_DIGITS if v != "1.0"], ids=lambda value: repr(value)[:12])
+def test_studio_hours_refuse_non_ascii_digits(attempt, value):
+    status, payload, _headers = attempt(("elsx_topic", "studio_submit"), encode({"hours": value}))
+    assert (status, payload.get("field")) == (400, "hours"), payload
+
+
+@pytest.mark.parametrize("value", ["2", " 2 ", 2])
+def test_plain_ascii_numbers_still_work(attempt, value):
+    status, payload, _headers = attempt(("elsx_cohort", "grid"), encode({"page": value}), expect_4xx=False)
+    assert status == 200, payload

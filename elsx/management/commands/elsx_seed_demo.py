@@ -44,6 +44,9 @@ class Command(BaseCommand):
             agency="Riverside County Sheriff's Office", role="le_executive")
         self.stdout.write(f"Demo learners: '{FINISHED.id}' has completed all {len(topics)} topics; "
                           f"'{PARTWAY.id}' has completed 3.")
+        from elsx.agency.seed import seed_agencies
+        if seed_agencies(course_key):
+            self.stdout.write("Demo agencies: one at each readiness state (open the agency readiness scenario).")
         seeded = LearnerProfile.objects.filter(course_key=course_key).exclude(
             learner_id__in=[FINISHED.id, PARTWAY.id]).count()
         if seeded >= COHORT_SIZE:

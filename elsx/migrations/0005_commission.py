@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('elsx', '0003_certificate_revoked_by'),
+        ('elsx', '0004_agency'),
     ]
 
     operations = [

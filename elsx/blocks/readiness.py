@@ -1,0 +1,219 @@
+"""The agency readiness block: an executive's view of their agency's MKRP readiness; staff see every agency.
+
+Thin over elsx.agency.api. A learner only ever reads or writes the agency they are linked to;
+staff handlers answer 403 with no data to anyone else.
+"""
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy  # field labels are built at import time
+from webob import Response
+from xblock.completable import XBlockCompletionMode
+from xblock.core import XBlock
+from xblock.fields import Scope, String
+
+from elsx import templating
+from elsx.agency import api, criteria
+from elsx.agency import exports as agency_exports
+from elsx.agency import summary
+from elsx.agency.models import KIND_CHOICES
+from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
+from elsx.cohort.exports import encode
+from elsx.errors import ElsxError, InvalidInput, NotAllowed
+from elsx.validation import clean_text, parse_int, require_keys
+
+log = logging.getLogger(__name__)
+ID_MAX_DIGITS = 9
+
+
+def parse_id(value, field="agency"):
+    """An agency (or version) number from a request, through the one request-number parser."""
+    return parse_int(value, field, _("Agency number"), 1, 10 ** ID_MAX_DIGITS - 1)
+
+
+@XBlock.wants("user")
+@XBlock.needs("i18n")
+class ReadinessBlock(ElsxBlockMixin, XBlock):
+    """Your agency's readiness for the Missing Kids Readiness Program; all agencies for course staff."""
+
+    display_name = String(display_name=gettext_lazy("Display name"), default="Agency readiness",
+                          scope=Scope.settings)
+    completion_mode = XBlockCompletionMode.EXCLUDED
+
+    # --- rendering -----------------------------------------------------------
+
+    def _learner_context(self, learner):
+        course_key = self.course_key()
+        agency = api.agency_of(course_key, learner.id)
+        context = {"dom_id": self.dom_id(), "kinds": KIND_CHOICES, "agency": agency, "today": timezone.localdate()}
+        if agency is None:
+            from elsx.models import LearnerProfile
+            profile = LearnerProfile.objects.filter(course_key=course_key, learner_id=learner.id).first()
+            context["prefill"] = {"agency": profile.agency if profile else "", "state": profile.state if profile else ""}
+            return context
+        readiness = api.readiness(agency.pk)
+        context.update({
+            "readiness": readiness, "executive": api.is_executive(course_key, learner.id),
+            "state_label": agency_exports.state_labels()[readiness.state],
+            "trainings": list(criteria.EXECUTIVE_TRAININGS[agency.kind].items()),
+            "personnel_word": criteria.PERSONNEL_WORD[agency.kind],
+            "cells": {c.key: agency_exports.criterion_cell(c) for c in readiness.criteria},
+            "summary_url": self.runtime.handler_url(self, "summary"),
+        })
+        return context
+
+    def _staff_rows(self, filters):
+        rows = api.dashboard(state=filters.get("state", ""), kind=filters.get("kind", ""),
+                             readiness_state=filters.get("readiness", ""))
+        labels = agency_exports.state_labels()
+        return {"dom_id": self.dom_id(), "rows": rows, "labels": labels,
+                "cells": {row.agency.pk: [agency_exports.criterion_cell(c) for c in row.criteria] for row in rows},
+                "ready_count": sum(1 for row in rows if row.state == api.STATE_READY),
+                "summary_urls": {row.agency.pk: self.runtime.handler_url(self, "summary", query=f"agency={row.agency.pk}")
+                                 for row in rows}}
+
+    def _staff_context(self):
+        context = self._staff_rows({})
+        context.update({"kinds": KIND_CHOICES, "states": list(api.STATES), "labels": agency_exports.state_labels(),
+                        "renewals": api.renewals_due(),
+                        "export_url": self.runtime.handler_url(self, "export")})
+        return context
+
+    def student_view(self, context=None):
+        learner = self.current_learner()
+        if learner.is_anonymous:
+            return self.fragment("elsx/message.html", {"message": _("Sign in to see your agency's readiness.")})
+        if learner.is_staff:
+            body = templating.render("elsx/readiness_staff.html", self._staff_context())
+        else:
+            body = templating.render("elsx/readiness_learner.html", self._learner_context(learner))
+        return self.fragment("elsx/readiness.html", {"dom_id": self.dom_id(), "body": body},
+                             js_class="ElsxReadiness", js=("js/elsx.js", "js/readiness.js"))
+
+    def _learner_html(self, learner):
+        return {"html": templating.render("elsx/readiness_learner.html", self._learner_context(learner))}
+
+    # --- learner handlers ------------------------------------------------------
+
+    @json_handler()
+    def link(self, data, learner):
+        """Name the learner's agency (matched to an existing record when the name matches)."""
+        require_keys(data, ("agency", "kind", "state", "executive"), required=("agency", "kind"))
+        if not isinstance(data.get("executive", False), bool):
+            raise InvalidInput(_("Say whether you lead this agency."), field="executive")
+        api.link_learner(self.course_key(), learner.id, data["agency"], data["kind"], data.get("state", ""),
+                         data.get("executive", False))
+        return self._learner_html(learner)
+
+    @json_handler()
+    def suggest(self, data, learner):
+        require_keys(data, ("agency", "state"), required=("agency",))
+        name = clean_text(data["agency"], "agency", _("Agency"), 0, 200, required=False)
+        state = clean_text(data.get("state", ""), "state", _("State"), 0, 64, required=False)
+        return {"suggestions": [agency.name for agency in api.suggest(name, state)]}
+
+    @json_handler()
+    def attest(self, data, learner):
+        require_keys(data, ("criterion", "evidence"), required=("criterion", "evidence"))
+        if not isinstance(data["criterion"], str) or data["criterion"] not in criteria.ORDER:
+            raise InvalidInput(_("Unknown criterion."), field="criterion")
+        api.attest(self.course_key(), learner.id, data["criterion"], data["evidence"])
+        return self._learner_html(learner)
+
+    # --- staff handlers ----------------------------------------------------------
+
+    @json_handler(staff_only=True)
+    def agencies(self, data, learner):
+        require_keys(data, ("state", "kind", "readiness"))
+        labels = {"state": _("State"), "kind": _("Type"), "readiness": _("Readiness")}
+        filters = {key: clean_text(data.get(key, ""), key, labels[key], 0, 64, required=False) for key in labels}
+        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows(filters))}
+
+    @json_handler(staff_only=True)
+    def review(self, data, learner):
+        require_keys(data, ("agency", "criterion", "version", "accept", "comment"),
+                     required=("agency", "criterion", "version", "accept"))
+        if not isinstance(data["accept"], bool):
+            raise InvalidInput(_("Say whether you accept or return it."), field="accept")
+        version = parse_id(data["version"], "version")
+        api.review(parse_id(data["agency"]), data["criterion"], version, data["accept"], data.get("comment", ""),
+                   learner.id)
+        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows({}))}
+
+    @json_handler(staff_only=True)
+    def merge(self, data, learner):
+        require_keys(data, ("keep", "drop"), required=("keep", "drop"))
+        api.merge(parse_id(data["keep"], "keep"), parse_id(data["drop"], "drop"), learner.id)
+        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows({}))}
+
+    @json_handler(staff_only=True)
+    def membership(self, data, learner):
+        require_keys(data, ("agency", "member_since"), required=("agency", "member_since"))
+        api.record_membership(parse_id(data["agency"]), data["member_since"], learner.id)
+        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows({}))}
+
+    # --- downloads ------------------------------------------------------------------
+
+    def _get_only(self, request):
+        if request.method != "GET":
+            response = json_response({"error": _("Use GET for this request.")}, 405)
+            response.headers["Allow"] = "GET"
+            return response
+        return None
+
+    @XBlock.handler
+    def summary(self, request, suffix=""):
+        """GET: the application summary PDF: the executive's own agency, or ?agency=N for staff."""
+        refused = self._get_only(request)
+        if refused:
+            return refused
+        try:
+            learner = self.current_learner()
+            if learner.is_anonymous:
+                raise NotAllowed(_("Sign in to continue."))
+            args = query_params(request)
+            if learner.is_staff and "agency" in args:
+                require_keys(args, ("agency",))
+                agency_id = parse_id(args["agency"])
+            else:
+                require_keys(args, ())
+                agency = api.agency_of(self.course_key(), learner.id)
+                if agency is None or not api.is_executive(self.course_key(), learner.id):
+                    raise NotAllowed(_("Only the agency's executive can download its summary."))
+                agency_id = agency.pk
+            pdf = summary.summary_pdf(api.readiness(agency_id))
+        except ElsxError as exc:
+            return json_response(exc.as_dict(), exc.status)
+        log.info("elsx: agency summary %s downloaded", agency_id)
+        response = Response(body=pdf, content_type="application/pdf")
+        response.headers["Content-Disposition"] = f'attachment; filename="mkrp-summary-{agency_id}.pdf"'
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @XBlock.handler
+    def export(self, request, suffix=""):
+        """GET: every agency's readiness as CSV. Staff only."""
+        refused = self._get_only(request)
+        if refused:
+            return refused
+        try:
+            learner = self.current_learner()
+            if learner.is_anonymous or not learner.is_staff:
+                raise NotAllowed(_("This is for course staff only."))
+            require_keys(query_params(request), ())
+            lines = agency_exports.readiness_csv(api.dashboard())
+        except ElsxError as exc:
+            return json_response(exc.as_dict(), exc.status)
+        response = Response(app_iter=encode(lines), content_type="text/csv", charset="utf-8")
+        name = f"elsx-agency-readiness-{timezone.localdate().isoformat()}.csv"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @staticmethod
+    def workbench_scenarios():
+        """As an executive: ?student=partway; as staff: ?student=instructor (seed with elsx_seed_demo)."""
+        return [("ELSX Agency readiness", '<elsx_readiness display_name="Agency readiness"/>')]

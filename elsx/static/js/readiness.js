@@ -1,0 +1,69 @@
+/* Agency readiness: every form posts its fields as JSON to the handler it names, then shows the
+   server's re-rendered (autoescaped) HTML. The learner's identity is the runtime's, never sent. */
+function ElsxReadiness(runtime, element) {
+  "use strict";
+  var C = window.ElsxCommon;
+  var root = C.domElement(element);
+  var gettext = window.gettext || function (text) { return text; };
+
+  function value(input) {
+    if (input.getAttribute("data-type") === "bool") { return input.checked; }
+    if (input.getAttribute("data-type") === "int") {
+      return /^[0-9]{1,9}$/.test(input.value) ? parseInt(input.value, 10) : input.value;
+    }
+    return input.value;
+  }
+  function fields(form) {
+    var data = {};
+    Array.prototype.forEach.call(form.querySelectorAll("input[name], select[name], textarea[name]"), function (input) {
+      data[input.name] = value(input);
+    });
+    return data;
+  }
+  function payload(form, submitter) {
+    var handler = form.getAttribute("data-handler");
+    var data = fields(form);
+    if (handler === "attest") { return {criterion: form.getAttribute("data-criterion"), evidence: data}; }
+    if (handler === "review") {
+      return {agency: parseInt(form.getAttribute("data-agency"), 10), criterion: form.getAttribute("data-criterion"),
+              version: parseInt(form.getAttribute("data-version"), 10),
+              accept: !submitter || submitter.value !== "return", comment: data.comment};
+    }
+    return data;
+  }
+  var busy = false;
+  root.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-handler]");
+    if (!form) { return; }
+    event.preventDefault();
+    if (busy) { return; }
+    busy = true;
+    C.clearError(root);
+    var handler = form.getAttribute("data-handler");
+    C.post(runtime, element, handler, payload(form, event.submitter)).then(function (result) {
+      busy = false;
+      if (!result.ok) { C.showError(root, result.body.error); return; }
+      var target = handler === "link" || handler === "attest" ? "body" : "rows";
+      C.fill(root, target, result.body.html);
+      C.region(root, "status").textContent = gettext("Saved.");
+    }, function () { busy = false; C.showError(root); });
+  });
+  var timer = null;
+  root.addEventListener("input", function (event) {
+    if (event.target.name !== "agency" || !C.region(root, "suggestions")) { return; }
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var form = event.target.form;
+      C.post(runtime, element, "suggest", {agency: event.target.value, state: form.state.value}).then(function (result) {
+        var list = C.region(root, "suggestions");
+        if (!result.ok || !list) { return; }
+        list.textContent = "";
+        result.body.suggestions.forEach(function (name) {
+          var option = document.createElement("option");
+          option.value = name;
+          list.appendChild(option);
+        });
+      });
+    }, 300);
+  });
+}

@@ -1,0 +1,390 @@
+"""A small AST mutation runner: `make mutation`, or `python tools/mutation.py [module ...]`.
+
+Why our own: mutmut copies the tree into mutants/ and trampolines every
+function, which fights the editable install and Django's app loading here.
+This runner never touches a file: each mutant runs pytest in a subprocess
+whose import hook compiles the mutated AST in place of the module.
+
+A mutant is killed when the module's tests fail (or time out) with it. Lines
+no test executes are not run: their mutants survive by definition. Survivors
+judged equivalent are listed in tools/mutation_equivalent.txt, one per line:
+    <module>: <mutation> @ `<source line, stripped>`  # reason
+and the score is killed / (mutants - equivalent).
+"""
+import argparse
+import ast
+import copy
+import importlib.abc
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EQUIVALENT_FILE = os.path.join(ROOT, "tools", "mutation_equivalent.txt")
+TARGET = 85.0
+
+# module -> the test files that cover it (kept narrow: the runs are CPU heavy)
+MODULES = {
+    "elsx.sanitize": ["tests/test_sanitize.py"],
+    "elsx.certificates.numbers": ["tests/test_certificates_numbers.py"],
+    "elsx.eligibility": ["tests/test_eligibility.py"],
+    "elsx.cohort.schedule": ["tests/test_cohort_schedule.py", "tests/test_cohort_query.py"],
+    "elsx.progress": ["tests/test_progress_api.py", "tests/test_progress_block.py", "tests/test_topic_block.py"],
+    "elsx.cohort.exports": ["tests/test_cohort_exports.py"],
+    "elsx.certificates.api": ["tests/test_certificates_api.py", "tests/test_certificate_states.py"],
+}
+
+CMP_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
+            ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+BIN_SWAP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Div,
+            ast.Mod: ast.FloorDiv}
+NAME_SWAP = {"min": "max", "max": "min", "True": "False", "False": "True"}
+UNCHAIN = {"select_for_update", "strip", "lower", "upper", "distinct"}
+# Calls whose arguments are messages or logging: their mutants say nothing about behaviour.
+SKIP_CALLS = {"_", "gettext", "gettext_lazy", "ngettext"}
+SKIP_RECEIVERS = {"log", "logging", "warnings"}
+# Unwrapping these is a deleted statement (append) or a type conversion the caller doesn't see.
+NO_UNWRAP = {"append", "add", "extend", "discard", "remove", "update", "frozenset", "tuple", "list"}
+
+
+def _skipped_call(node):
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in SKIP_CALLS:
+        return True
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in SKIP_RECEIVERS
+
+
+def _is_docstring(node, parent):
+    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+            and isinstance(parent, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)))
+
+
+class Mutator(ast.NodeTransformer):
+    """Counts mutation sites (target=None) or applies the one numbered target."""
+
+    def __init__(self, target=None):
+        self.target = target
+        self.count = 0
+        self.found = []  # (index, lineno, description)
+        self.applied = None
+
+    def _site(self, node, description, make):
+        index = self.count
+        self.count += 1
+        self.found.append((index, getattr(node, "lineno", 0), description))
+        if index == self.target:
+            self.applied = (getattr(node, "lineno", 0), description)
+            return make()
+        return None
+
+    def visit(self, node):
+        if isinstance(node, ast.Call) and _skipped_call(node):
+            return node
+        if isinstance(node, (ast.JoinedStr, ast.Assert)):
+            return node  # f-strings are messages; assertions are the code's own checks
+        return super().visit(node)
+
+    def generic_visit(self, node):
+        # statement deletion, before descending (the site order is stable either way)
+        for field, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                new = []
+                for item in value:
+                    replaced = self._statement(item, node) if isinstance(item, ast.stmt) else None
+                    if replaced is not None:
+                        new.append(replaced)
+                        continue
+                    if isinstance(item, ast.AST):
+                        item = self.visit(item)
+                    new.append(item)
+                setattr(node, field, new)
+            elif isinstance(value, ast.AST):
+                setattr(node, field, self.visit(value))
+        return self._expression(node)
+
+    def _statement(self, stmt, parent):
+        if _is_docstring(stmt, parent):
+            return stmt
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            if _skipped_call(stmt.value):
+                return stmt
+            return self._site(stmt, "delete call statement", lambda: ast.copy_location(ast.Pass(), stmt))
+        if isinstance(stmt, (ast.Assign, ast.AugAssign)) and isinstance(parent, (ast.FunctionDef, ast.If, ast.For,
+                                                                                 ast.With, ast.Try)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            flat = [elt for t in targets for elt in (t.elts if isinstance(t, ast.Tuple) else [t])]
+            if all(isinstance(t, (ast.Attribute, ast.Subscript)) for t in flat) or isinstance(stmt, ast.AugAssign):
+                return self._site(stmt, "delete assignment", lambda: ast.copy_location(ast.Pass(), stmt))
+        return None
+
+    def _expression(self, node):
+        if isinstance(node, ast.Compare):
+            for position, op in enumerate(node.ops):
+                swap = CMP_SWAP.get(type(op))
+                if swap is None:
+                    continue
+
+                def make(position=position, swap=swap):
+                    node.ops[position] = swap()
+                    return node
+                result = self._site(node, f"{type(op).__name__} -> {swap.__name__}", make)
+                if result is not None:
+                    return result
+        elif isinstance(node, ast.BoolOp):
+            other = ast.Or if isinstance(node.op, ast.And) else ast.And
+
+            def make():
+                node.op = other()
+                return node
+            result = self._site(node, f"{type(node.op).__name__} -> {other.__name__}", make)
+            if result is not None:
+                return result
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            result = self._site(node, "drop not", lambda: node.operand)
+            if result is not None:
+                return result
+        elif isinstance(node, ast.BinOp) and type(node.op) in BIN_SWAP:
+            swap = BIN_SWAP[type(node.op)]
+
+            def make():
+                node.op = swap()
+                return node
+            result = self._site(node, f"{type(node.op).__name__} -> {swap.__name__}", make)
+            if result is not None:
+                return result
+        elif isinstance(node, ast.Constant) and type(node.value) is int:
+            value = node.value
+            result = self._site(node, f"{value} -> {value + 1}", lambda: ast.copy_location(ast.Constant(value + 1), node))
+            if result is not None:
+                return result
+        elif isinstance(node, ast.Constant) and type(node.value) is bool:
+            value = node.value
+            result = self._site(node, f"{value} -> {not value}", lambda: ast.copy_location(ast.Constant(not value), node))
+            if result is not None:
+                return result
+        elif isinstance(node, ast.Name) and node.id in NAME_SWAP and isinstance(node.ctx, ast.Load):
+            other = NAME_SWAP[node.id]
+            result = self._site(node, f"{node.id} -> {other}",
+                                lambda: ast.copy_location(ast.Name(id=other, ctx=ast.Load()), node))
+            if result is not None:
+                return result
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if (isinstance(func, ast.Attribute) and func.attr in UNCHAIN and not node.args and not node.keywords):
+                result = self._site(node, f"drop .{func.attr}()", lambda: func.value)
+                if result is not None:
+                    return result
+            elif (isinstance(func, (ast.Name, ast.Attribute)) and len(node.args) == 1 and not node.keywords
+                  and not isinstance(node.args[0], ast.Starred)):
+                name = func.id if isinstance(func, ast.Name) else func.attr
+                if name in NO_UNWRAP:
+                    return node
+                result = self._site(node, f"unwrap {name}(x) -> x", lambda: node.args[0])
+                if result is not None:
+                    return result
+        elif isinstance(node, ast.Return) and node.value is not None and not (
+                isinstance(node.value, ast.Constant) and node.value.value is None):
+            result = self._site(node, "return None", lambda: ast.copy_location(ast.Return(value=None), node))
+            if result is not None:
+                return result
+        return node
+
+
+def module_path(module):
+    return os.path.join(ROOT, *module.split(".")) + ".py"
+
+
+def sites(module):
+    source = open(module_path(module), encoding="utf-8").read()
+    mutator = Mutator()
+    mutator.visit(ast.parse(source))
+    return source.splitlines(), mutator.found
+
+
+def mutated_code(module, index):
+    path = module_path(module)
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    mutator = Mutator(target=index)
+    tree = mutator.visit(tree)
+    ast.fix_missing_locations(tree)
+    return compile(tree, path, "exec")
+
+
+# --- in the child process ---------------------------------------------------
+
+class _MutantFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def __init__(self, module, code):
+        self.module, self.code = module, code
+
+    def find_spec(self, name, path, target=None):
+        if name != self.module:
+            return None
+        return importlib.util.spec_from_file_location(name, module_path(name), loader=self)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        exec(self.code, module.__dict__)  # noqa: S102 - the mutant under test
+
+
+def _child(module, index, pytest_args, trace_file=None):
+    import pytest
+    if index >= 0:
+        sys.meta_path.insert(0, _MutantFinder(module, mutated_code(module, index)))
+    if trace_file:
+        path, lines = module_path(module), set()
+
+        def local(frame, event, arg):
+            if event == "line":
+                lines.add(frame.f_lineno)
+            return local
+
+        def tracer(frame, event, arg):
+            return local if frame.f_code.co_filename == path else None
+        import threading
+        threading.settrace(tracer)
+        sys.settrace(tracer)
+        code = pytest.main(pytest_args)
+        sys.settrace(None)
+        with open(trace_file, "w", encoding="utf-8") as handle:
+            json.dump(sorted(lines), handle)
+        return code
+    return pytest.main(pytest_args)
+
+
+# --- in the parent -----------------------------------------------------------
+
+def _run(module, index, tests, timeout=None, trace_file=None, stop_first=True):
+    args = [sys.executable, os.path.abspath(__file__), "--child", module, str(index)]
+    if trace_file:
+        args += ["--trace", trace_file]
+    args += ["--", "-q", "-p", "no:cacheprovider", "-m", "not browser"] + (["-x"] if stop_first else []) + tests
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "elsx.demo.settings"))
+    try:
+        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout", ""
+    return done.returncode, done.stdout[-3000:]
+
+
+def load_equivalent():
+    known = {}
+    if os.path.exists(EQUIVALENT_FILE):
+        for line in open(EQUIVALENT_FILE, encoding="utf-8"):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            key, _sep, reason = line.partition("  # ")
+            known[key.strip()] = reason.strip()
+    return known
+
+
+def mutant_key(module, lines, lineno, description):
+    return f"{module}: {description} @ `{lines[lineno - 1].strip()}`"
+
+
+def run_module(module, out_dir, only=None):
+    tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
+    lines, found = sites(module)
+    trace_file = os.path.join(out_dir, module + ".lines.json")
+    started = time.monotonic()
+    code, output = _run(module, -1, tests, trace_file=trace_file, stop_first=False)
+    baseline = time.monotonic() - started
+    if code != 0:
+        print(f"{module}: the tests fail without any mutant; fix them first\n{output}")
+        return None
+    covered = set(json.load(open(trace_file, encoding="utf-8")))
+    equivalent = load_equivalent()
+    results = []
+    for index, lineno, description in found:
+        if only is not None and index not in only:
+            continue
+        key = mutant_key(module, lines, lineno, description)
+        if lineno not in covered:
+            outcome = "survived (not executed)"
+        else:
+            code, _out = _run(module, index, tests, timeout=baseline * 3 + 30)
+            outcome = "killed" if code == "timeout" or code not in (0, 5) else "survived"
+            if code == 5:
+                outcome = "survived"  # no tests collected should not happen; counted against us
+        if outcome.startswith("survived") and key in equivalent:
+            outcome = "equivalent"
+        results.append({"index": index, "line": lineno, "mutation": description, "outcome": outcome, "key": key})
+        print(f"  {index:4d} L{lineno:<4d} {outcome:24s} {description}", flush=True)
+    total = len(results)
+    killed = sum(r["outcome"] == "killed" for r in results)
+    equiv = sum(r["outcome"] == "equivalent" for r in results)
+    score = 100.0 * killed / (total - equiv) if total > equiv else 100.0
+    summary = {"module": module, "tests": tests, "mutants": total, "killed": killed, "equivalent": equiv,
+               "survived": total - killed - equiv, "score": round(score, 1), "commit": _commit(),
+               "seconds_per_run": round(baseline, 1), "results": results}
+    with open(os.path.join(out_dir, module + ".json"), "w", encoding="utf-8") as handle:
+        json.dump(summary, handle, indent=1)
+    return summary
+
+
+def _commit():
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "elsx", "tests"], cwd=ROOT,
+                               capture_output=True, text=True).stdout
+        return head.strip() + ("+dirty" if dirty.strip() else "")
+    except OSError:
+        return "unknown"
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        module, index = argv[1], int(argv[2])
+        rest = argv[3:]
+        trace = None
+        if rest and rest[0] == "--trace":
+            trace, rest = rest[1], rest[2:]
+        if rest and rest[0] == "--":
+            rest = rest[1:]
+        sys.path.insert(0, ROOT)
+        return _child(module, index, rest, trace)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="dotted module names (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--only", help="comma-separated mutant indexes")
+    parser.add_argument("--out", default=os.path.join(ROOT, "var", "mutation"))
+    args = parser.parse_args(argv)
+    modules = args.modules or list(MODULES)
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {unknown}; known: {', '.join(MODULES)}")
+    if args.list:
+        for module in modules:
+            lines, found = sites(module)
+            for index, lineno, description in found:
+                print(f"{index:4d} {mutant_key(module, lines, lineno, description)}")
+        return 0
+    os.makedirs(args.out, exist_ok=True)
+    only = {int(i) for i in args.only.split(",")} if args.only else None
+    summaries = []
+    for module in modules:
+        print(f"== {module} ({', '.join(MODULES[module])})", flush=True)
+        summary = run_module(module, args.out, only)
+        if summary is None:
+            return 2
+        summaries.append(summary)
+        for result in summary["results"]:
+            if result["outcome"].startswith("survived"):
+                print(f"SURVIVED {result['key']}")
+    print("\nmodule                      mutants killed equiv survived score  commit")
+    failed = False
+    for s in summaries:
+        print(f"{s['module']:28s}{s['mutants']:7d}{s['killed']:7d}{s['equivalent']:6d}{s['survived']:9d}"
+              f"{s['score']:6.1f}%  {s['commit']}")
+        failed = failed or s["score"] < TARGET
+    return 1 if failed and only is None else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
