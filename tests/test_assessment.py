@@ -223,3 +223,16 @@ def test_olx_export_grades_the_final_beside_the_ten_checks():
     assert b"counts 75%" in files["about/overview.html"]
     plain = olx.course_files(get_curriculum(), run="2027", commission=False)
     assert "vertical/unit-final.xml" not in plain
+
+
+def test_attempts_grants_evaluations_and_reviews_are_tracking_events_without_text(make_block, events):
+    complete_topics("learner-1")
+    block = make_block(XML, "learner-1")
+    call(block, "start", {})
+    attempt = FinalAttempt.objects.get()
+    call(block, "submit", {"draw_id": attempt.draw_id, "answers": key_for(attempt)})
+    assert events.of("edx.elsx.final.submitted") == [
+        {"attempt": 1, "score": 100, "passed": True, "correct": 25, "total": 25}]
+    call(make_block(XML, "instructor"), "grant_attempt", {"learner_id": "learner-1", "reason": "Private reason"})
+    assert events.of("edx.elsx.final.granted") == [{"learner_id": "learner-1"}]
+    assert "Private reason" not in json.dumps([data for _b, _k, data in events])

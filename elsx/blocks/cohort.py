@@ -293,6 +293,8 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         require_keys(data, ("submission", "verdict", "rubric", "comment"), required=("submission", "verdict", "rubric"))
         row = review.decide(self.course_key(), data["submission"], learner, data["verdict"], data["rubric"],
                             data.get("comment", ""))
+        events.publish(self, events.REVIEW_DECIDED, topic_id=row.topic_id, learner_id=row.learner_id,
+                       round=row.round, status=row.status)
         context = self._commission_context()
         return {"status": row.status, "queue_html": templating.render("elsx/review_queue.html", context),
                 "message": _("Accepted: the topic is complete for this learner.") if row.status == "accepted"

@@ -9,7 +9,7 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
 
-from elsx import templating
+from elsx import events, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
 from elsx.errors import ElsxError
 from elsx.cohort.exports import encode
@@ -48,6 +48,8 @@ class EvaluationBlock(ElsxBlockMixin, XBlock):
     def submit(self, data, learner):
         require_keys(data, ("ratings", "comments"), required=("ratings",))
         _done, duplicate = api.submit(self.course_key(), learner, data["ratings"], data.get("comments", {}))
+        if not duplicate:
+            events.publish(self, events.EVALUATION_SUBMITTED)
         return {"duplicate": duplicate,
                 "html": templating.render("elsx/evaluation_body.html", self._context(learner))}
 

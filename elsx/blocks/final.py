@@ -9,7 +9,7 @@ from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Integer, Scope, String
 
-from elsx import templating
+from elsx import events, templating
 from elsx.assessment import api
 from elsx.blocks.base import ElsxBlockMixin, json_handler
 from elsx.validation import require_keys
@@ -80,6 +80,8 @@ class FinalAssessmentBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             # SCORE_PUBLISHED (openedx/core/djangoapps/xblock/runtime/runtime.py, handle_grade_event).
             self.runtime.publish(self, "grade", {"value": attempt.correct, "max_value": attempt.total,
                                                  "only_if_higher": True})
+            events.publish(self, events.FINAL_SUBMITTED, attempt=attempt.number, score=attempt.score,
+                           passed=attempt.passed, correct=attempt.correct, total=attempt.total)
             if attempt.passed:
                 self.emit_completion(1.0)
         return {"score": attempt.score, "passed": attempt.passed, "duplicate": result.duplicate,
@@ -88,7 +90,8 @@ class FinalAssessmentBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
     @json_handler(staff_only=True)
     def grant_attempt(self, data, learner):
         require_keys(data, ("learner_id", "reason"), required=("learner_id", "reason"))
-        api.grant(self.course_key(), data["learner_id"], learner, data["reason"])
+        row = api.grant(self.course_key(), data["learner_id"], learner, data["reason"])
+        events.publish(self, events.FINAL_GRANTED, learner_id=row.learner_id)
         return {"message": _("One more attempt granted.")}
 
     @staticmethod
