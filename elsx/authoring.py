@@ -5,17 +5,20 @@ the curriculum file named by its topic_id. This module also checks what an
 author typed (Studio's editor and validate()), so the block stays thin.
 """
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 
 from elsx.curriculum import ID_PATTERN, MIN_OBJECTIVES, MIN_QUESTIONS, REQUIRED_HOURS, WEEKS, Option, Question, \
-    Section, Topic, get_curriculum
+    Section, Topic, get_curriculum, parse_scenario_xml, scenario_to_xml
 from elsx.errors import InvalidInput
-from elsx.sanitize import clean_html
+from elsx.sanitize import clean_html, removed_by_cleaning
 from elsx.validation import clean_text, parse_decimal, parse_int, require_keys
 
-OVERRIDE_FIELDS = ("title", "summary", "week", "hours", "objectives", "sections", "questions", "reflection_prompt")
+OVERRIDE_FIELDS = ("title", "summary", "week", "hours", "objectives", "sections", "questions", "reflection_prompt",
+                   "scenarios")
 SETTINGS_FIELDS = ("display_name", "topic_id", "pass_mark")
 EMPTY = (None, "", [], {})
 
@@ -46,7 +49,20 @@ def topic_to_fields(topic):
             for q in topic.questions
         ],
         "reflection_prompt": topic.reflection_prompt,
+        # Case studies as <scenario> XML, the curriculum's own format: Studio and OLX edit that text.
+        "scenarios": [scenario_to_xml(scenario) for scenario in topic.scenarios],
     }
+
+
+@lru_cache(maxsize=512)
+def _scenario(text):
+    return parse_scenario_xml(text)[0]
+
+
+def parsed_scenarios(texts):
+    """The Scenarios in a list of <scenario> XML texts, skipping any that do not parse (problems() names them)."""
+    return tuple(scenario for scenario in (_scenario(text) for text in texts or [] if isinstance(text, str))
+                 if scenario is not None)
 
 
 def _hours(raw, fallback):
@@ -94,8 +110,10 @@ def apply_overrides(base, overrides):
         week=_week(values.get("week"), base.week if base is not None else 0),
         number=base.number if base is not None else 0,
         source=base.source if base is not None else "",
+        scenarios=parsed_scenarios(values.get("scenarios")) if is_set("scenarios", overrides.get("scenarios"))
+        else (base.scenarios if base is not None else ()),
         # Not editable in Studio yet: they always come from the curriculum file.
-        **{name: getattr(base, name) for name in ("content_note", "sources", "scenarios", "activities")
+        **{name: getattr(base, name) for name in ("content_note", "sources", "activities", "reflection_minutes")
            if base is not None},
     )
 
@@ -115,7 +133,7 @@ def topic_for(topic_id, overrides=None):
 ERROR = "error"
 WARNING = "warning"
 NO_CHANGE = {"title": "", "summary": "", "week": 0, "hours": "", "objectives": [], "sections": [], "questions": [],
-             "reflection_prompt": ""}
+             "reflection_prompt": "", "scenarios": []}
 MAX_TITLE = 200
 MAX_TEXT = 5000
 MAX_BODY = 50000
@@ -154,6 +172,9 @@ def problems(topic_id, overrides, pass_mark, curriculum=None):
             weeks=WEEKS)))
     if is_set("hours", overrides.get("hours")) and _hours(overrides["hours"], None) is None:
         found.append(Problem(ERROR, _("Credit hours must be a positive number, such as 1.0.")))
+    for number, text in enumerate(overrides.get("scenarios") or [], 1):
+        for message in parse_scenario_xml(text)[1]:
+            found.append(Problem(ERROR, _("Case study {n}: {problem}").format(n=number, problem=message)))
     topic = apply_overrides(base, overrides)
     found.extend(content_problems(topic))
     total = curriculum.hours - base.hours + topic.hours
@@ -175,7 +196,9 @@ def content_problems(topic):
     if not topic.title:
         error(_("The topic needs a title."))
     if len(topic.objectives) < MIN_OBJECTIVES:
-        found.append(Problem(WARNING, _("List at least {count} learning objectives; there are {found}.").format(
+        found.append(Problem(WARNING, ngettext("List at least {count} learning objectives; there is {found}.",
+                                               "List at least {count} learning objectives; there are {found}.",
+                                               len(topic.objectives)).format(
             count=MIN_OBJECTIVES, found=len(topic.objectives))))
     if not topic.sections:
         error(_("The topic needs at least one section."))
@@ -184,10 +207,13 @@ def content_problems(topic):
             error(_("Section {n} has no title.").format(n=number))
         if not section.body_html:
             error(_("Section {n} (“{title}”) has no text.").format(n=number, title=section.title))
-    _check_ids([s.id for s in topic.sections], _("section"), error)
+    _check_ids([s.id for s in topic.sections], error, _("Section {n}'s id “{id}” must be lowercase letters, digits "
+               "and hyphens."), _("Two sections share the id “{id}”."))
     if len(topic.questions) < MIN_QUESTIONS:
-        found.append(Problem(WARNING, _("The knowledge check should have at least {count} questions; it has {found}.")
-                             .format(count=MIN_QUESTIONS, found=len(topic.questions))))
+        found.append(Problem(WARNING, ngettext(
+            "The knowledge check should have at least {count} questions; it has {found}.",
+            "The knowledge check should have at least {count} questions; it has {found}.",
+            len(topic.questions)).format(count=MIN_QUESTIONS, found=len(topic.questions))))
     for number, question in enumerate(topic.questions, 1):
         if not question.prompt:
             error(_("Question {n} has no prompt.").format(n=number))
@@ -202,21 +228,24 @@ def content_problems(topic):
             error(_("Question {n} has an option without text.").format(n=number))
         if not question.explanation:
             found.append(Problem(WARNING, _("Question {n} has no explanation for learners.").format(n=number)))
-        _check_ids([o.id for o in question.options], _("option in question {n}").format(n=number), error)
-    _check_ids([q.id for q in topic.questions], _("question"), error)
+        _check_ids([o.id for o in question.options], error,
+                   _("In question {question}, option {n}'s id “{id}” must be lowercase letters, digits and hyphens."),
+                   _("In question {question}, two options share the id “{id}”."), question=number)
+    _check_ids([q.id for q in topic.questions], error, _("Question {n}'s id “{id}” must be lowercase letters, "
+               "digits and hyphens."), _("Two questions share the id “{id}”."))
     if not topic.reflection_prompt:
         error(_("The topic needs a reflection prompt."))
     return found
 
 
-def _check_ids(ids, what, error):
+def _check_ids(ids, error, invalid, duplicate, **names):
+    """Whole sentences per kind of item, so each reads (and translates) correctly."""
     seen = set()
-    for value in ids:
+    for number, value in enumerate(ids, 1):
         if not ID_PATTERN.match(value or ""):
-            error(_("The {what} id “{id}” must be lowercase letters, digits and hyphens.").format(
-                what=what, id=value))
+            error(invalid.format(n=number, id=value, **names))
         elif value in seen:
-            error(_("Two of the {what}s share the id “{id}”.").format(what=what, id=value))
+            error(duplicate.format(id=value, **names))
         seen.add(value)
 
 
@@ -282,9 +311,23 @@ def editor_changes(data, current, curriculum=None):
     return changes
 
 
+def removed_html(data):
+    """What the sanitizer takes out of each section the editor sent: ["Section 2: <script>, <img>"]."""
+    found = []
+    sections = data.get("sections") if isinstance(data, dict) else None
+    for number, item in enumerate(sections if isinstance(sections, list) else [], 1):
+        body = item.get("body_html") if isinstance(item, dict) else None
+        removed = removed_by_cleaning(body) if isinstance(body, str) else []
+        if removed:
+            found.append(_("Section {n}: {removed}").format(n=number, removed=", ".join(removed)))
+    return found
+
+
 def _same(name, value, original):
     if name == "hours":
         return _hours(value, None) == _hours(original, None)
+    if name == "scenarios":  # the same case studies, however the XML is laid out
+        return len(value) == len(original) and parsed_scenarios(value) == parsed_scenarios(original)
     return value == original
 
 
@@ -373,6 +416,20 @@ def _convert_questions(value):
     return result
 
 
+def _convert_scenarios(value):
+    from elsx.curriculum import MAX_SCENARIO_XML
+    result = []
+    for number, item in enumerate(_list(value, "scenarios", _("Case studies")), 1):
+        if not isinstance(item, str) or len(item) > MAX_SCENARIO_XML:
+            raise InvalidInput(_("Case study {n} must be at most {max} characters of XML.").format(
+                n=number, max=MAX_SCENARIO_XML), field="scenarios")
+        text = clean_text(item, "scenarios", _("A case study"), max_length=MAX_SCENARIO_XML, multiline=True,
+                          required=False)
+        if text:
+            result.append(text)
+    return result
+
+
 _CONVERTERS = {
     "display_name": _text("display_name", gettext_lazy("Display name")),
     "topic_id": _text("topic_id", gettext_lazy("Topic id"), 64),
@@ -385,4 +442,5 @@ _CONVERTERS = {
     "sections": _convert_sections,
     "questions": _convert_questions,
     "reflection_prompt": _text("reflection_prompt", gettext_lazy("Reflection prompt"), MAX_TEXT, True),
+    "scenarios": _convert_scenarios,
 }

@@ -4,6 +4,7 @@ Nothing else in the package imports from edx-platform, so the blocks, the API
 and the tests all run without it.
 """
 import logging
+import re
 
 from django.conf import settings
 
@@ -88,6 +89,11 @@ def topic_urls(course_key, topic_ids):
     # Without a block for it, the OLX export's url_name (= topic id) is the best guess.
     return {topic_id: (f"{root}/courses/{course_key}/jump_to/{locations[topic_id]}" if topic_id in locations
                        else f"{root}/courses/{course_key}/jump_to_id/{topic_id}") for topic_id in topic_ids}
+
+
+def jump_to_url(course_key, topic_id):
+    """One topic's link (see topic_urls; for many topics, call that once instead)."""
+    return topic_urls(course_key, [topic_id])[topic_id]
 
 
 def link_target():
@@ -187,6 +193,56 @@ def learner_id_for_user(user):
     return str(user.id)
 
 
+def _platform_user_id(learner_id):
+    """The platform's integer user id behind a stored learner id (learner_id_for_user), or None."""
+    text = str(learner_id)
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+
+
+def course_email_optouts(course_key, learner_ids):
+    """The learner ids among learner_ids who opted out of this course's email.
+
+    edx-platform records that as a bulk_email Optout row (user, course_id):
+    lms/djangoapps/bulk_email/models.py, class Optout, unique_together (user, course_id).
+    Outside the platform there is no record, so nobody has opted out.
+    """
+    try:
+        from lms.djangoapps.bulk_email.models import Optout  # pylint: disable=import-error
+        from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-error
+    except ImportError:
+        return set()
+    user_ids = [user_id for user_id in map(_platform_user_id, learner_ids) if user_id is not None]
+    found = Optout.objects.filter(course_id=CourseKey.from_string(course_key), user_id__in=user_ids)
+    return {str(user_id) for user_id in found.values_list("user_id", flat=True)}
+
+
+def send_course_email(learner_id, address, subject, body, language):
+    """Send one plain-text course email: through ACE in the LMS, else Django's email backend.
+
+    ACE: edx_ace.ace.send with MessageType.personalize(recipient=Recipient(lms_user_id, email_address),
+    language, user_context), as lms/djangoapps/verify_student/emails.py does; the message's templates are
+    elsx/templates/elsx/edx_ace/elsxnudge/email/*, found as {app_label}/edx_ace/{name}/email/{part}
+    (openedx/edx-ace docs/getting_started.rst).
+    """
+    if getattr(settings, "ROOT_URLCONF", "").startswith("lms"):
+        try:
+            from edx_ace import ace  # pylint: disable=import-error
+            from edx_ace.message import MessageType  # pylint: disable=import-error
+            from edx_ace.recipient import Recipient  # pylint: disable=import-error
+        except ImportError:
+            pass
+        else:
+            class ElsxNudge(MessageType):  # pylint: disable=too-few-public-methods
+                NAME = "elsxnudge"
+                APP_LABEL = "elsx"
+            message = ElsxNudge().personalize(
+                recipient=Recipient(lms_user_id=_platform_user_id(learner_id),
+                                    email_address=address),
+                language=language, user_context={"subject": subject, "body": body})
+            ace.send(message)
+            return
+    from django.core.mail import EmailMessage  # pylint: disable=import-outside-toplevel
+    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address]).send()
 def emit_tracking_event(name, data):
     """Send an event to the platform's tracking log (eventtracking's tracker, as platform code does);
     outside the platform, to elsx's log (ids and numbers only)."""

@@ -47,6 +47,22 @@ DEFAULTS = {
     "INSTRUCTOR_NAME": "",
     "INSTRUCTOR_TITLE": "",
     "INSTRUCTOR_BIOGRAPHY": "",
+    # Engaged time (docs/engagement.md). The page beats every HEARTBEAT_SECONDS while visible and active.
+    "HEARTBEAT_SECONDS": 30,
+    "HEARTBEAT_GRACE_SECONDS": 5,       # a beat credits at most period + grace
+    "HEARTBEAT_MIN_GAP_SECONDS": 10,    # beats closer than this to the last credited one are ignored
+    "HEARTBEAT_RATE_LIMIT": 20,         # requests per learner per minute before 429
+    "HEARTBEAT_SKEW_SECONDS": 300,      # a client sent_at further ahead is refused, further behind ignored
+    "IDLE_CUTOFF_SECONDS": 300,         # the page stops beating after this long without input
+    "MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR": 50,  # 0: no minimum time per topic
+    "IN_PROGRESS_ENGAGED_SECONDS": 60,  # engaged this long, a topic is "In progress"
+    "READING_WPM": 200,
+    "SECTION_READ_SHARE": 0.5,          # share of a section's reading time to count it read; 0: on opening
+    "QUESTION_MINUTES": 1.5,
+    "REFLECTION_MINUTES_DEFAULT": 10,   # when <reflection> declares no minutes
+    "CLOCK": "",                        # dotted path to a now() for engagement; "" is the server's clock
+    # Staff reminders (elsx.nudges): at most one per learner per this many days.
+    "NUDGE_MIN_INTERVAL_DAYS": 7,
     # Where certificate PDFs and export CSVs are kept (elsx.storage): None = a private folder beside
     # MEDIA_ROOT, a path, or {"BACKEND": ..., "OPTIONS": {...}} for e.g. a private S3 bucket.
     "STORAGE": None,

@@ -28,7 +28,9 @@ OUTLINE_FILE = "outline.xml"
 START_HERE_FILE = "start-here.xml"
 FINAL_ASSESSMENT_FILE = "final-assessment.xml"
 EVALUATION_FILE = "evaluation.xml"
-NON_TOPIC_FILES = frozenset({OUTLINE_FILE, START_HERE_FILE, FINAL_ASSESSMENT_FILE, EVALUATION_FILE})
+DISCUSSIONS_FILE = "discussions.xml"
+NON_TOPIC_FILES = frozenset({OUTLINE_FILE, START_HERE_FILE, FINAL_ASSESSMENT_FILE, EVALUATION_FILE,
+                             DISCUSSIONS_FILE})
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class Topic:
     sources: tuple = ()
     scenarios: tuple = ()
     activities: tuple = ()
+    reflection_minutes: int = 0  # <reflection minutes="...">, for the schedule; 0 when not declared
 
     def section_ids(self):
         return [section.id for section in self.sections]
@@ -247,6 +250,8 @@ class _Reader:
         questions = self.questions(path, root)
         reflection = root.find("reflection")
         prompt = self.text(path, reflection, "prompt") if reflection is not None else ""
+        reflection_minutes = (self.minutes_or_year(path, reflection, "minutes", 1, 240, required=False)
+                              if reflection is not None else 0)
         if reflection is None:
             self.problem(path, root.sourceline, "missing <reflection> with a <prompt>")
         resources = self.resources(path, root)
@@ -260,7 +265,7 @@ class _Reader:
         return Topic(id=topic_id, title=title, summary=summary, hours=hours, objectives=objectives,
                      sections=sections, questions=questions, reflection_prompt=prompt,
                      resources=resources, source=path.name, content_note=content_note, sources=sources,
-                     scenarios=scenarios, activities=activities)
+                     scenarios=scenarios, activities=activities, reflection_minutes=reflection_minutes)
 
     def hours(self, path, root):
         raw = root.get("credit-hours")
@@ -571,6 +576,48 @@ class _Reader:
         return Orientation(self.text(path, root, "title"), self.text(path, root, "summary", required=False),
                            sections)
 
+    def discussions(self):
+        path, root = self.root_of(DISCUSSIONS_FILE, "discussions")
+        if root is None:
+            return None
+        prompts, seen, weeks = [], set(), set()
+        for element in root.findall("discussion"):
+            prompt_id = self.ident(path, element, "discussion", seen)
+            title = (element.get("title") or "").strip()
+            week = self.minutes_or_year(path, element, "week", 1, WEEKS)
+            if not title:
+                self.problem(path, element.sourceline, "discussion has no title attribute")
+            if week in weeks:
+                self.problem(path, element.sourceline, f"week {week} has two discussion prompts")
+            weeks.add(week)
+            body = self.markup(path, element)
+            if not body:
+                self.problem(path, element.sourceline, f"discussion {prompt_id!r} has no prompt")
+            prompts.append(DiscussionPrompt(prompt_id, week, title, body))
+        missing = sorted(set(range(1, WEEKS + 1)) - weeks)
+        if missing:
+            self.problem(path, root.sourceline, f"no discussion prompt for week(s) {missing}")
+        note = self.text(path, root, "note", required=False)
+        return Discussions(tuple(sorted(prompts, key=lambda prompt: prompt.week)), note)
+
+
+@dataclass(frozen=True)
+class DiscussionPrompt:
+    """A weekly discussion: not a requirement for credit."""
+    id: str
+    week: int
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class Discussions:
+    prompts: tuple
+    note: str = ""
+
+    def for_week(self, week):
+        return next((prompt for prompt in self.prompts if prompt.week == week), None)
+
 
 @dataclass(frozen=True)
 class FinalQuestion:
@@ -652,6 +699,54 @@ def load_start_here(folder=None):
     return _course_file(folder, START_HERE_FILE, "start_here")
 
 
+def load_discussions(folder=None):
+    """The six weekly discussion prompts; raises CurriculumError."""
+    return _course_file(folder, DISCUSSIONS_FILE, "discussions")
+
+
+MAX_SCENARIO_XML = 50000
+
+
+def parse_scenario_xml(text):
+    """(Scenario or None, [problem messages]) for one <scenario> element as text (Studio and OLX)."""
+    if not isinstance(text, str) or not text.strip():
+        return None, ["a case study is empty"]
+    if len(text) > MAX_SCENARIO_XML:
+        return None, [f"a case study must be at most {MAX_SCENARIO_XML} characters of XML"]
+    try:
+        element = etree.fromstring(text.strip().encode("utf-8"),
+                                   etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return None, [f"a case study is not well-formed XML: {exc.msg}"]
+    if element.tag != "scenario":
+        return None, [f"a case study must be a <scenario> element, not <{element.tag}>"]
+    reader = _Reader(".")
+    scenario = reader.scenario("scenario.xml", element, set())
+    messages = [f"line {p.line}: {p.message}" if p.line else p.message for p in reader.problems]
+    return (None if messages else scenario), messages
+
+
+def scenario_to_xml(scenario):
+    """The <scenario> element for a Scenario, in the curriculum's own format (parse_scenario_xml reads it)."""
+    import lxml.html
+    root = etree.Element("scenario", id=scenario.id, title=scenario.title, minutes=str(scenario.minutes))
+    etree.SubElement(root, "setting").text = scenario.setting
+    for stage in scenario.stages:
+        attrs = {"id": stage.id, **({"title": stage.title} if stage.title else {})}
+        stage_element = etree.SubElement(root, "stage", attrs)
+        etree.SubElement(stage_element, "situation").text = stage.situation
+        for choice in stage.choices:
+            choice_element = etree.SubElement(stage_element, "choice", id=choice.id,
+                                              **({"recommended": "true"} if choice.recommended else {}))
+            etree.SubElement(choice_element, "text").text = choice.text
+            etree.SubElement(choice_element, "consequence").text = choice.consequence
+    debrief = etree.SubElement(root, "debrief")
+    # debrief_html is sanitized HTML (elsx.sanitize); lxml.html reads it, and <br> comes out as <br/>.
+    for child in lxml.html.fragment_fromstring(scenario.debrief_html or "<p></p>", create_parent="div"):
+        debrief.append(child)
+    return etree.tostring(root, encoding="unicode")
+
+
 def lint(curriculum):
     """Course-quality problems the loader tolerates but `check` reports: guessable checks."""
     found = []
@@ -701,7 +796,8 @@ def main(argv=None):
         problems = lint(curriculum)
         for name, load in ((FINAL_ASSESSMENT_FILE, lambda: load_final_assessment(folder, curriculum.topic_ids())),
                            (EVALUATION_FILE, lambda: load_evaluation(folder)),
-                           (START_HERE_FILE, lambda: load_start_here(folder))):
+                           (START_HERE_FILE, lambda: load_start_here(folder)),
+                           (DISCUSSIONS_FILE, lambda: load_discussions(folder))):
             if (Path(folder) / name).is_file():
                 try:
                     load()

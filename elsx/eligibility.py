@@ -158,6 +158,9 @@ def topic_steps(state):
         steps.append(_("pass the knowledge check"))
     if not state.reflection_saved_at:
         steps.append(_("save a reflection"))
+    if state.remaining_seconds:
+        from elsx.engagement.api import remaining_words
+        steps.append(remaining_words(state.remaining_seconds))
     return steps
 
 

@@ -21,6 +21,7 @@ CERTIFICATE_CLAIMED = "edx.elsx.certificate.claimed"
 CERTIFICATE_ISSUED = "edx.elsx.certificate.issued"
 CERTIFICATE_REVOKED = "edx.elsx.certificate.revoked"
 CERTIFICATE_REISSUED = "edx.elsx.certificate.reissued"
+CERTIFICATE_REINSTATED = "edx.elsx.certificate.reinstated"
 EXPORT_CREATED = "edx.elsx.export.created"
 FINAL_SUBMITTED = "edx.elsx.final.submitted"
 FINAL_GRANTED = "edx.elsx.final.granted"
@@ -37,6 +38,7 @@ FIELDS = {
     CERTIFICATE_ISSUED: ("certificate_number", "learner_id", "course_key", "generation", "credit_hours"),
     CERTIFICATE_REVOKED: ("certificate_number", "learner_id", "course_key", "by_retirement"),
     CERTIFICATE_REISSUED: ("certificate_number", "replaces", "learner_id", "course_key", "generation"),
+    CERTIFICATE_REINSTATED: ("certificate_number", "replaces", "learner_id", "course_key", "generation"),
     EXPORT_CREATED: ("kind", "profile", "rows", "mode"),
     FINAL_SUBMITTED: ("attempt", "score", "passed", "correct", "total"),
     FINAL_GRANTED: ("learner_id",),

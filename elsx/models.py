@@ -69,6 +69,14 @@ class TopicProgress(models.Model):
     last_score = models.PositiveSmallIntegerField(null=True, blank=True)
     reflection = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The first real action (a section read, an answer, a reflection, a minute engaged): "In progress".
+    # Opening or rendering the topic is not one.
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Engaged time, written by elsx.engagement only (see elsx/engagement/models.py).
+    engaged_seconds = models.PositiveIntegerField(default=0)
+    engaged_sections = models.JSONField(default=dict, blank=True)  # {section_id: engaged seconds while open}
+    engaged_day = models.DateField(null=True, blank=True)
+    engaged_day_seconds = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -77,7 +85,7 @@ class TopicProgress(models.Model):
         indexes = [
             # Covers the cohort's per-topic GROUP BY, so it never reads the table itself.
             models.Index(fields=["course_key", "topic_id", "completed_at", "attempts", "check_passed_at",
-                                 "best_score"], name="elsx_progress_topic_stats"),
+                                 "best_score", "started_at", "engaged_seconds"], name="elsx_progress_topic_stats2"),
         ]
 
     def __str__(self):
@@ -115,6 +123,8 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField()
     signatory_name = models.CharField(max_length=200, blank=True)
     signatory_title = models.CharField(max_length=200, blank=True)
+    # Total engaged seconds at issue (elsx.engagement); in the credit roster, not on the public page.
+    engaged_seconds = models.PositiveIntegerField(default=0)
     # The stored PDF, written once.
     pdf_path = models.CharField(max_length=255)
     pdf_sha256 = models.CharField(max_length=64)
@@ -167,4 +177,10 @@ from elsx.assessment.models import FinalAttempt, FinalGrant  # noqa: E402,F401
 from elsx.evaluation.models import EvaluationCompletion, EvaluationResponse  # noqa: E402,F401
 from elsx.affirmation.models import Affirmation  # noqa: E402,F401
 from elsx.review.models import ReviewSubmission  # noqa: E402,F401
+from elsx.audit.models import AuditEntry  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from elsx.cohort.models import ExportLink  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from elsx.nudges.models import NudgeLog  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLog  # noqa: E402,F401
+from elsx.engagement.models import EngagedDay, EngagementClock  # noqa: E402,F401
+from elsx.scenarios.models import ScenarioChoice  # noqa: E402,F401  pylint: disable=wrong-import-position
+from elsx.capstone.models import CommunityActionPlan  # noqa: E402,F401  pylint: disable=wrong-import-position

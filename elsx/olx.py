@@ -13,6 +13,7 @@ attributes, which nobody can review in a diff):
           <explanation>...</explanation></question>
       </questions>
       <reflection_prompt>...</reflection_prompt>
+      <scenarios><scenario id="..." title="..." minutes="15">...</scenario></scenarios>
     </elsx_topic>
 
 The course export follows the layout Studio writes and imports: course.xml
@@ -29,20 +30,24 @@ from lxml import etree
 
 from elsx import conf
 from elsx.authoring import topic_to_fields
-from elsx.curriculum import START_HERE_FILE, load_start_here
+from elsx.curriculum import DISCUSSIONS_FILE, START_HERE_FILE, load_discussions, load_start_here
 from elsx.resources import curriculum_dir
 
-CHILD_FIELDS = ("summary", "objectives", "sections", "questions", "reflection_prompt")
+CHILD_FIELDS = ("summary", "objectives", "sections", "questions", "reflection_prompt", "scenarios")
 GRADED_FORMAT = "Knowledge Check"
+# The certificate block's url_name in the course package: the progress block links to it.
+CERTIFICATE_URL_NAME = "certificate-area"
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 BLOCK_TYPES = {"topic": "elsx_topic", "progress": "elsx_progress", "certificate": "elsx_certificate",
-               "cohort": "elsx_cohort"}
+               "cohort": "elsx_cohort", "capstone": "elsx_capstone"}
+CAPSTONE_ACTIVITY = "community-action-plan"  # elsx.capstone.api.ACTIVITY_ID, without importing its models
 # With ELSX["COMMISSION"]: the summative final and the course evaluation (docs/commission.md).
 COMMISSION_BLOCK_TYPES = {"final": "elsx_final", "evaluation": "elsx_evaluation"}
 FINAL_FORMAT = "Final Assessment"
 # The gradebook weights with the final: the checks stay formative, the final carries the grade.
 COMMISSION_WEIGHTS = {"checks": 0.25, "final": 0.75}
 BUILTIN_TYPES = frozenset({"course", "chapter", "sequential", "vertical"})
-PLATFORM_TYPES = frozenset({"html"})  # leaf blocks edx-platform itself provides
+PLATFORM_TYPES = frozenset({"html", "discussion"})  # leaf blocks edx-platform itself provides
 START_HERE = "start-here"
 
 
@@ -83,6 +88,14 @@ def write_children(node, values):
             _text_element(element, "explanation", str(question.get("explanation", "")))
     if values.get("reflection_prompt"):
         _text_element(node, "reflection_prompt", values["reflection_prompt"])
+    if values.get("scenarios"):
+        # Case studies as real <scenario> elements (modules/README.md), so a course export diff is readable.
+        container = etree.SubElement(node, "scenarios")
+        for text in values["scenarios"]:
+            try:
+                container.append(etree.fromstring(str(text).encode("utf-8"), _SAFE_PARSER))
+            except etree.XMLSyntaxError:
+                _text_element(container, "scenario_text", str(text))  # kept verbatim; validate() names the problem
 
 
 def _strip(element):
@@ -100,6 +113,10 @@ def read_children(node):
             values[child.tag] = _strip(child)
         elif child.tag == "objectives":
             values["objectives"] = [_strip(item) for item in child.iterchildren("objective")]
+        elif child.tag == "scenarios":
+            values["scenarios"] = [etree.tostring(item, encoding="unicode", with_tail=False).strip()
+                                   if item.tag == "scenario" else _strip(item)
+                                   for item in child if isinstance(item.tag, str)]
         elif child.tag == "sections":
             values["sections"] = [
                 {"id": item.get("id", ""), "title": item.get("title", ""), "body_html": _strip(item)}
@@ -200,12 +217,18 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
             unit("unit-cohort", "Cohort dashboard", [block("cohort", "cohort-dashboard", "Cohort dashboard")],
                  staff_only=True)], staff_only=True),
     ])
+    discussions = _discussions()
     for week in curriculum.weeks:
-        section(f"week-{week.number}", f"Week {week.number}: {week.title}", [
+        subsections = [
             subsection(f"seq-{topic.id}", topic.title, [
-                unit(f"unit-{topic.id}", topic.title, [topic_node(topic, embed_content)])], graded=True)
+                unit(f"unit-{topic.id}", topic.title, topic_blocks(topic, embed_content))], graded=True)
             for topic in week.topics
-        ])
+        ]
+        prompt = discussions.for_week(week.number) if discussions else None
+        if prompt is not None:  # ungraded: taking part never counts toward credit
+            subsections.append(subsection(f"seq-{prompt.id}", prompt.title, [
+                unit(f"unit-{prompt.id}", prompt.title, discussion_blocks(files, prompt, discussions.note))]))
+        section(f"week-{week.number}", f"Week {week.number}: {week.title}", subsections)
     if commission:
         section("final", "Final assessment and course evaluation", [
             subsection("final-assessment", "Final assessment", [
@@ -219,7 +242,7 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
         subsection("certificate-claim", "Claim your certificate", [
             unit("unit-certificate", "Your certificate", [
                 block("progress", "certificate-progress", "Your progress"),
-                block("certificate", "certificate-area", "Your certificate")])]),
+                block("certificate", CERTIFICATE_URL_NAME, "Your certificate")])]),
     ])
 
     files["course.xml"] = _xml(etree.Element("course", url_name=run, org=org, course=number))
@@ -260,6 +283,36 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
     return files
 
 
+def topic_blocks(topic, embed_content=False):
+    """A topic's unit: the topic block, then the capstone plan builder where the topic has that activity."""
+    blocks = [topic_node(topic, embed_content)]
+    if any(activity.id == CAPSTONE_ACTIVITY for activity in topic.activities):
+        blocks.append(etree.Element(BLOCK_TYPES["capstone"], url_name="community-action-plan",
+                                    display_name="Your Community Action Plan"))
+    return blocks
+
+
+def discussion_blocks(files, prompt, note=""):
+    """The week's prompt as an html block, then Open edX's own inline discussion component.
+
+    The discussion's fields (discussion_id, discussion_category, discussion_target, display_name) are
+    those of the platform's DiscussionXBlock, written inline as attributes: its parse_xml reads that
+    "XBlock XML format" and needs no discussion/ folder (openedx-platform xmodule/discussion_block.py).
+    """
+    body = prompt.body_html + (f"\n<p><em>{escape(note)}</em></p>" if note else "")
+    html = _html_block(files, f"prompt-{prompt.id}", prompt.title, body)
+    discussion = etree.Element("discussion", url_name=f"discussion-{prompt.id}", display_name=prompt.title,
+                               discussion_id=f"elsx-{prompt.id}", discussion_category=f"Week {prompt.week}",
+                               discussion_target=prompt.title)
+    return [html, discussion]
+
+
+def _discussions():
+    if not (curriculum_dir() / DISCUSSIONS_FILE).is_file():
+        return None
+    return load_discussions()
+
+
 def _start_here():
     if not (curriculum_dir() / START_HERE_FILE).is_file():
         return None
@@ -274,8 +327,12 @@ def _html_pointer(files, url_name, orientation):
     body = "".join(f"<h3>{escape(section.title)}</h3>\n{section.body_html}\n" for section in orientation.sections)
     if orientation.summary:
         body = f"<p>{escape(orientation.summary)}</p>\n" + body
-    files[f"html/{url_name}.xml"] = _xml(etree.Element("html", filename=url_name, display_name=orientation.title))
-    files[f"html/{url_name}.html"] = body.encode("utf-8")
+    return _html_block(files, url_name, orientation.title, body)
+
+
+def _html_block(files, url_name, display_name, body):
+    files[f"html/{url_name}.xml"] = _xml(etree.Element("html", filename=url_name, display_name=display_name))
+    files[f"html/{url_name}.html"] = (body.rstrip("\n") + "\n").encode("utf-8")
     return etree.Element("html", url_name=url_name)
 
 

@@ -1,28 +1,30 @@
-"""Per-learner progress through the topics: views, knowledge checks, reflections.
+"""Per-learner progress through the topics: sections read, knowledge checks, reflections.
 
-A topic is complete when every section has been viewed, the knowledge check is
-passed and a reflection is saved. Every write locks the learner's profile row
+A topic is complete when every section has been read, the knowledge check is
+passed, a reflection is saved and the learner has been engaged in it for the
+minimum time (elsx.engagement). A section counts as read once it has been
+open and engaged for SECTION_READ_SHARE of its reading time (0: on opening).
+A topic is "In progress" only after a real action (started_at); rendering or
+opening it is not one. Every write locks the learner's profile row
 first, then the topic row, so concurrent requests for one learner serialize
 and the profile's summary columns always match the topic rows.
 """
+import math
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from elsx import reflection
+from elsx import conf, estimates, reflection
 from elsx.curriculum import get_curriculum
 from elsx.errors import InvalidInput, NotAllowed
 from elsx.models import LearnerProfile, TopicProgress
 from elsx.review import status as review_status
 from elsx.validation import clean_text
 
-VISIT_ACTIVITY_STEP = timedelta(minutes=5)
 REFLECTION_MIN = 20
 REFLECTION_MAX = 5000
 STATUS_NOT_STARTED = "not_started"
@@ -45,6 +47,17 @@ class TopicState:
     completed_at: object = None
     first_viewed_at: object = None
     updated_at: object = None
+    started_at: object = None
+    engaged_seconds: int = 0
+    required_seconds: int = 0  # minimum engaged seconds to complete (0: none)
+
+    @property
+    def engaged_enough(self):
+        return self.engaged_seconds >= self.required_seconds
+
+    @property
+    def remaining_seconds(self):
+        return max(0, self.required_seconds - self.engaged_seconds)
 
     @property
     def completed(self):
@@ -54,7 +67,7 @@ class TopicState:
     def status(self):
         if self.completed:
             return STATUS_COMPLETE
-        if self.first_viewed_at or self.attempts or self.reflection or self.sections_viewed:
+        if self.started_at or self.attempts or self.reflection or self.sections_viewed:
             return STATUS_IN_PROGRESS
         return STATUS_NOT_STARTED
 
@@ -74,9 +87,15 @@ class CheckResult:
     state: TopicState
 
 
+def required_seconds(topic):
+    """Minimum engaged seconds for the topic to complete (0: no minimum)."""
+    per_hour = float(conf.get("MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR") or 0)
+    return int(math.ceil(per_hour * float(topic.hours) * 60)) if per_hour > 0 else 0
+
+
 def _state(topic, row):
     if row is None:
-        return TopicState(topic_id=topic.id)
+        return TopicState(topic_id=topic.id, required_seconds=required_seconds(topic))
     viewed = [sid for sid in topic.section_ids() if sid in set(row.sections_viewed or [])]
     return TopicState(
         topic_id=topic.id,
@@ -92,6 +111,9 @@ def _state(topic, row):
         completed_at=row.completed_at,
         first_viewed_at=row.first_viewed_at,
         updated_at=row.updated_at,
+        started_at=row.started_at,
+        engaged_seconds=row.engaged_seconds,
+        required_seconds=required_seconds(topic),
     )
 
 
@@ -129,8 +151,11 @@ def _ensure_row(course_key, learner_id, topic_id):
         pass  # another request created it first
 
 
-def _locked_write(course_key, learner, topic, mutate):
-    """Run mutate(row, now) on the learner's topic row under lock; return (result, state, newly_completed)."""
+def _locked_write(course_key, learner, topic, mutate, action=True):
+    """Run mutate(row, now) on the learner's topic row under lock; return (result, state, newly_completed).
+
+    action: the write is a real action (it starts the topic and counts as activity); a visit is not.
+    """
     profile = ensure_profile(course_key, learner)
     _ensure_row(course_key, learner.id, topic.id)
     with transaction.atomic():
@@ -140,13 +165,21 @@ def _locked_write(course_key, learner, topic, mutate):
         )
         now = timezone.now()
         result = mutate(row, now)
+        if action and row.started_at is None and _acted(row):
+            row.started_at = now
         newly_completed = _maybe_complete(row, topic, now)
         row.save()
-        _touch_activity(profile, now)
+        if action:
+            _touch_activity(profile, now)
         if newly_completed:
             refresh_summary(profile, now)
         profile.save()
     return result, _state(topic, row), newly_completed
+
+
+def _acted(row):
+    return bool(row.attempts or row.reflection_saved_at or row.sections_viewed
+                or row.engaged_seconds >= int(conf.get("IN_PROGRESS_ENGAGED_SECONDS")))
 
 
 def _maybe_complete(row, topic, now):
@@ -154,7 +187,7 @@ def _maybe_complete(row, topic, now):
         return False
     viewed = set(row.sections_viewed or [])
     if set(topic.section_ids()) <= viewed and row.check_passed_at and row.reflection_saved_at \
-            and _review_allows(row):
+            and row.engaged_seconds >= required_seconds(topic) and _review_allows(row):
         row.completed_at = now
         return True
     return False
@@ -206,38 +239,50 @@ def refresh_summary(profile, now=None):
 
 
 def record_visit(course_key, learner, topic):
-    """Note that the learner opened the topic (first view, last activity)."""
+    """Note when the learner first opened the topic. Not an action: it starts nothing, counts as no activity."""
     row = TopicProgress.objects.filter(course_key=course_key, learner_id=learner.id, topic_id=topic.id).first()
     if row is not None and row.first_viewed_at is not None:
-        # Seen before: no locks on this hot path, and last activity moves at most every few minutes.
-        now = timezone.now()
-        LearnerProfile.objects.filter(
-            Q(last_activity_at__lt=now - VISIT_ACTIVITY_STEP) | Q(last_activity_at__isnull=True),
-            course_key=course_key, learner_id=learner.id,
-        ).update(last_activity_at=now)
-        return _state(topic, row)
+        return _state(topic, row)  # seen before: no writes, no locks on this hot path
 
     def mutate(row, now):
         row.first_viewed_at = row.first_viewed_at or now
-    return _locked_write(course_key, learner, topic, mutate)[1]
+    return _locked_write(course_key, learner, topic, mutate, action=False)[1]
+
+
+def _mark_read(row, topic, section_ids, now):
+    viewed = list(row.sections_viewed or [])
+    for section_id in section_ids:
+        if section_id not in viewed:
+            viewed.append(section_id)
+    row.sections_viewed = viewed
+    if row.sections_viewed_at is None and set(topic.section_ids()) <= set(viewed):
+        row.sections_viewed_at = now
 
 
 def view_section(course_key, learner, topic, section_id):
+    """The learner opened a section. It counts as read now only if SECTION_READ_SHARE is 0; otherwise
+    heartbeats with the section open make it read (elsx.engagement)."""
     if not isinstance(section_id, str) or section_id not in topic.section_ids():
         raise InvalidInput(_("Unknown section. Valid sections: {ids}.").format(ids=", ".join(topic.section_ids())),
                            field="section")
+    section = next(s for s in topic.sections if s.id == section_id)
+    reads_now = estimates.section_read_seconds(section) <= 0
 
     def mutate(row, now):
         row.first_viewed_at = row.first_viewed_at or now
-        viewed = list(row.sections_viewed or [])
-        if section_id not in viewed:
-            viewed.append(section_id)
-            row.sections_viewed = viewed
-        if row.sections_viewed_at is None and set(topic.section_ids()) <= set(viewed):
-            row.sections_viewed_at = now
+        if reads_now:
+            _mark_read(row, topic, [section_id], now)
 
-    _result, state, newly_completed = _locked_write(course_key, learner, topic, mutate)
+    _result, state, newly_completed = _locked_write(course_key, learner, topic, mutate, action=reads_now)
     return state, newly_completed
+
+
+def engagement_changed(course_key, learner, topic, sections_read=()):
+    """After engaged time passed a threshold: sections now read, maybe started or complete. Returns newly_completed."""
+    def mutate(row, now):
+        if sections_read:
+            _mark_read(row, topic, sections_read, now)
+    return _locked_write(course_key, learner, topic, mutate)[2]
 
 
 def and_list(items):
@@ -348,6 +393,10 @@ class CourseProgress:
     topics_total: int
     next_topic: object
     remaining: list
+
+    @property
+    def engaged_seconds(self):
+        return sum(state.engaged_seconds for _week, items in self.weeks for _topic, state in items)
 
     @property
     def complete(self):

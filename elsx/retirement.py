@@ -1,6 +1,6 @@
 """Learner retirement: remove a learner's personal data when the platform retires their account.
 
-Reflections are emptied, profile fields scrubbed, and certificates revoked
+Reflections are emptied, capstone plans deleted, profile fields scrubbed, and certificates revoked
 with their snapshot name removed and their stored PDFs (which print the
 name) deleted, and every stored export of the learner's courses (rosters list
 every learner) deleted. Certificate numbers stay, so a verification
@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from elsx import compat, events, storage
+from elsx.audit import api as audit
+from elsx.capstone import api as capstone
 from elsx.models import Certificate, FinalGrant, LearnerProfile, ReviewSubmission, TopicProgress
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ class Retired:
     certificates_revoked: int
     certificates_scrubbed: int
     files_deleted: int = 0
+    plans: int = 0
     reviews: int = 0  # capstone submissions and grant reasons emptied (free text about the learner)
 
 
@@ -60,12 +63,15 @@ def retire_learner(learner_id, course_key=None):
         reviews = ReviewSubmission.objects.filter(**scope).filter(_any_filled(("text", "comment"))).update(
             text="", comment="")
         reviews += FinalGrant.objects.filter(**scope).exclude(reason="").update(reason="")
+        audit.forget_learner(scope["learner_id"], course_key)
         if course_key is None:  # attestations belong to an agency, not a course
             from elsx.agency import api as agency_api  # local: agency reads progress tables
             agency_api.retire_learner(scope["learner_id"])
+        # A capstone plan names people and places throughout: it goes entirely.
+        plans = capstone.erase_for_learner(scope["learner_id"], scope.get("course_key"))
     # Files go after the commit: a rolled-back retirement must not lose them.
     result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths) + _delete_exports(courses),
-                     reviews)
+                     plans=plans, reviews=reviews)
     for number, course in revoking:
         events.emit(events.CERTIFICATE_REVOKED, certificate_number=number, learner_id=scope["learner_id"],
                     course_key=course, by_retirement=True)

@@ -7,6 +7,51 @@ from webob import Request
 COURSE = "course-v1:ELSX+EXEC101+demo"
 
 
+INSTANT = {"MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR": 0, "SECTION_READ_SHARE": 0, "HEARTBEAT_RATE_LIMIT": 0}
+SEAT_TIME = {"MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR": 50, "SECTION_READ_SHARE": 0.5, "HEARTBEAT_RATE_LIMIT": 0}
+
+
+@pytest.fixture(autouse=True)
+def instant_completion(monkeypatch):
+    """Most tests complete topics through handlers alone: no minimum engaged time, sections read on opening.
+    Set as defaults, so a test that replaces settings.ELSX keeps them. Seat-time tests use seat_time."""
+    from elsx import conf
+    for key, value in INSTANT.items():
+        monkeypatch.setitem(conf.DEFAULTS, key, value)
+
+
+@pytest.fixture
+def seat_time(monkeypatch):
+    """The real rules: 50 engaged minutes per credit hour, sections read after half their reading time."""
+    from elsx import conf
+    for key, value in SEAT_TIME.items():
+        monkeypatch.setitem(conf.DEFAULTS, key, value)
+
+
+@pytest.fixture
+def test_clock():
+    """An injected engagement clock: test_clock.advance(seconds); no sleeps."""
+    from datetime import datetime, timedelta, timezone as tz
+
+    from elsx.engagement import clock
+
+    class Clock:
+        def __init__(self):
+            self.now = datetime(2026, 3, 2, 9, 0, 0, tzinfo=tz.utc)
+
+        def advance(self, seconds):
+            self.now += timedelta(seconds=seconds)
+            return self.now
+
+        def __call__(self):
+            return self.now
+
+    fake = Clock()
+    undo = clock.use(fake)
+    yield fake
+    undo()
+
+
 @pytest.fixture
 def course_key():
     return COURSE

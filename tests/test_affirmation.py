@@ -14,7 +14,7 @@ def commission(settings, media):  # noqa: F811
     settings.ELSX = {"COMMISSION": True, "VERIFY_BASE_URL": "https://lms.example.org",
                      "AFFIRMATION_TEXT": "I did it <myself>.",
                      # Only the affirmation: the other requirements have their own tests.
-                     "REVIEW_TOPICS": []}
+                     "REVIEW_TOPICS": [], "REFLECTION_MIN_WORDS": 0, "REFLECTION_MIN_WORDS_BY_TOPIC": {}}
 
 
 @pytest.fixture

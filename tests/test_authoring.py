@@ -135,7 +135,13 @@ def test_hours_that_break_the_total_save_but_validate_reports_them(staff_block):
     # Moving hours between topics takes two saves, so the save is allowed and validate() says what is wrong.
     data = editor_payload()
     data["hours"] = "1.5"
+    # The error comes back first, for the author to confirm; nothing is stored until they do.
+    before = stored(staff_block)
     status, body = call(staff_block, "studio_submit", data)
+    assert status == 409 and body["needs_confirmation"] is True, body
+    assert any("adds up to 11.5" in p["message"] and p["severity"] == "error" for p in body["problems"])
+    assert stored(staff_block) == before
+    status, body = call(staff_block, "studio_submit", dict(data, confirm=True))
     assert status == 200
     assert any("adds up to 11.5" in p["message"] for p in body["problems"])
     assert (ValidationMessage.ERROR, messages(staff_block)[0][1]) == messages(staff_block)[0]
@@ -261,3 +267,22 @@ def test_studio_view_shows_answers_only_to_authors(make_block):
     assert 'correct' not in learner_view.lower().replace("course team", "")
     staff_view = render(make_block('<elsx_topic topic_id="media-relations"/>', "instructor"), "studio_view")
     assert "Only the course team" not in staff_view and "checked" in staff_view
+
+
+def test_the_editor_hears_what_the_sanitizer_removed(staff_block):
+    data = editor_payload()
+    data["sections"][1]["body_html"] = ('<p onclick="x()">Child\'s safety</p><script>alert(1)</script>'
+                                        '<a href="javascript:x">link</a><img src=x>')
+    status, body = call(staff_block, "studio_submit", data)
+    assert status == 200, body
+    assert body["removed"] == ["Section 2: <script>, a link without https://, <img>, attributes"], body["removed"]
+    assert "Child's safety" in staff_block.topic().sections[1].body_html  # no &#x27; for the author to read
+
+
+def test_duplicate_ids_are_named_in_whole_sentences(staff_block):
+    data = editor_payload()
+    options = data["questions"][0]["options"]
+    options[1]["id"] = options[0]["id"]
+    status, body = call(staff_block, "studio_submit", data)
+    assert status == 400
+    assert f"In question 1, two options share the id “{options[0]['id']}”." in body["error"], body["error"]

@@ -143,12 +143,14 @@ def test_revoke_keeps_reason_and_date_and_blocks_a_second_revoke(media):
     assert api.claim(COURSE, learner("learner-1"), **CLAIM).pk == cert.pk
 
 
-def test_revoked_then_reissued_gives_a_new_valid_certificate_pointing_back(media):
+def test_revoked_then_reinstated_gives_a_new_valid_certificate_pointing_back(media):
     cert = api.claim(COURSE, complete_topics("learner-1"), **CLAIM)
     api.revoke(cert.number, "Issued under the wrong name.", by="instructor")
-    new = api.reissue(cert.number, by="instructor", legal_name="Dana M. Okonkwo")
+    with pytest.raises(Conflict):  # revocation is final: a reissue can't undo it
+        api.reissue(cert.number, by="instructor", legal_name="Dana M. Okonkwo")
+    new = api.reinstate(cert.number, "Revoked the wrong learner.", by="instructor")
     old = Certificate.objects.get(pk=cert.pk)
-    assert new.status == "valid" and new.generation == 2 and new.legal_name == "Dana M. Okonkwo"
+    assert new.status == "valid" and new.generation == 2 and new.legal_name == CLAIM["legal_name"]
     assert old.status == "revoked" and old.superseded_by_id == new.pk
     assert api.current_certificate(COURSE, "learner-1").pk == new.pk
     assert new.completed_on == old.completed_on and new.credit_hours == old.credit_hours

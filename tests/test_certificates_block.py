@@ -131,8 +131,8 @@ def test_staff_handlers_refuse_learners(make_block, media):
 def test_staff_revoke_and_reissue(make_block, media):
     block, cert = claimed(make_block)
     staff = as_user(block, "instructor")
-    assert "Staff: revoke or reissue" in render(staff)
-    assert "Staff: revoke or reissue" not in render(block)
+    assert "Staff: revoke, reissue or reinstate" in render(staff)
+    assert "Staff: revoke, reissue or reinstate" not in render(block)
     status, body = call(staff, "reissue", {"number": cert.number.lower(), "legal_name": "Dana M. Okonkwo"})
     assert status == 200, body
     new = Certificate.objects.get(number=numbers.normalize(body["number"]))

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from elsx.cohort import exports, jobs
 from elsx.cohort.params import GridParams
 from elsx.cohort.seed import SEED_PREFIX, seed_cohort
-from elsx.models import Certificate, ExportJob, LearnerProfile, TopicProgress
-from tests.cohort_helpers import COURSE, STAFF, add_learner, cohort_xml, first_topics, get, schedule
+from elsx.models import Certificate, ExportJob, ExportLink, LearnerProfile, TopicProgress
+from tests.cohort_helpers import COURSE, STAFF, add_learner, cohort_xml, download, first_topics, schedule
 from tests.conftest import call
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,10 @@ def test_roster_download_is_a_csv_of_the_filter_with_bom_and_neutralised_cells(b
     add_learner("f1", full_name="=cmd|' /C calc'!A0", agency="@Evil Agency", role="psap", done=first_topics(2))
     add_learner("f2", full_name="Ana Ávila", agency="Policía Municipal", role="psap")
     add_learner("f3", full_name="Not Included", role="other")
-    status, headers, body = get(block, "download", {"kind": "roster", "role": "psap", "sort": "name"})
+    status, headers, body = download(block, {"kind": "roster", "role": "psap", "sort": "name"})
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert "attachment;" in headers["Content-Disposition"] and ".csv" in headers["Content-Disposition"]
+    assert 'filename="elsx-roster-psap-course-v1-' in headers["Content-Disposition"]  # the filter names the file
     rows = _rows(body)
     assert len(rows) == 3 and rows[0][:3] == ["Name", "Email", "Agency"] and len(rows[0]) == 14 + 10 + 1
     names = {row[0] for row in rows[1:]}
@@ -56,11 +57,11 @@ def test_roster_download_is_a_csv_of_the_filter_with_bom_and_neutralised_cells(b
 def test_downloads_ignore_the_workbench_user_parameter(block):
     """The workbench puts ?student=<id> on every handler URL; it is the runtime's, not a filter."""
     add_learner("w1", role="psap")
-    status, _headers, body = get(block, "download", {"kind": "roster", "student": "instructor"})
+    status, _headers, body = download(block, {"kind": "roster"}, extra={"student": "instructor"})
     assert status == 200 and len(_rows(body)) == 2
-    status, _headers, body = get(block, "download", {"kind": "credit", "student": "instructor"})
+    status, _headers, body = download(block, {"kind": "credit"}, extra={"student": "instructor"})
     assert status == 200
-    status, _headers, body = get(block, "download", {"kind": "roster", "studnet": "x"})
+    status, _headers, body = download(block, {"kind": "roster"}, extra={"studnet": "x"})
     assert status == 400 and b"studnet" in body
 
 
@@ -68,7 +69,9 @@ def test_roster_export_handler_returns_an_inline_url_for_small_cohorts(block):
     add_learner("s1")
     status, body = call(block, "export", {"kind": "roster", "grid": {"status": "behind", "page": 3}})
     assert status == 200 and body["mode"] == "inline" and body["rows"] == 1
-    assert "download" in body["url"] and "status=behind" in body["url"] and "page=" not in body["url"]
+    # The filters stay on the server: the URL carries only an opaque token.
+    assert "download" in body["url"] and "behind" not in body["url"] and "page=" not in body["url"]
+    assert ExportLink.objects.get().params == {"status": "behind"}
 
 
 def test_credit_roster_has_the_profile_columns(block):
@@ -77,7 +80,7 @@ def test_credit_roster_has_the_profile_columns(block):
     revoked = add_learner("c2", done=first_topics(10), legal_name="Revoked Person")
     from tests.cohort_helpers import add_certificate
     add_certificate(revoked, status=Certificate.STATUS_REVOKED)
-    status, headers, body = get(block, "download", {"kind": "credit"})
+    status, headers, body = download(block, {"kind": "credit"})
     rows = _rows(body)
     assert status == 200 and rows[0] == CREDIT_COLUMNS and len(rows) == 3
     by_name = {row[0]: dict(zip(CREDIT_COLUMNS, row)) for row in rows[1:]}
@@ -95,20 +98,20 @@ def test_a_state_profile_is_data_in_settings(block, settings):
                                              ["Completed", "completion_date"]],
         "statuses": ["valid"], "date_format": "%m/%d/%Y"}}}
     add_learner("t1", done=first_topics(10), certificate="valid", legal_name="Tex Ranger", state_training_id="77")
-    rows = _rows(get(block, "download", {"kind": "credit", "profile": "tcole"})[2])
+    rows = _rows(download(block, {"kind": "credit", "profile": "tcole"})[2])
     assert rows[0] == ["PID", "Name", "Completed"] and rows[1][:2] == ["77", "Tex Ranger"]
     assert rows[1][2].count("/") == 2
 
 
 def test_unknown_or_broken_profiles_are_refused(block, settings):
-    status, headers, body = get(block, "download", {"kind": "credit", "profile": "nope"})
+    status, headers, body = download(block, {"kind": "credit", "profile": "nope"})
     assert status == 400 and b"Allowed: default" in body
     settings.ELSX = {"CREDIT_PROFILES": {"bad": {"columns": [["Shoe size", "shoe_size"]]}}}
-    status, headers, body = get(block, "download", {"kind": "credit", "profile": "bad"})
+    status, headers, body = download(block, {"kind": "credit", "profile": "bad"})
     assert status == 400 and b"shoe_size" in body
-    assert get(block, "download", {"kind": "payroll"})[0] == 400
+    assert download(block, {"kind": "payroll"})[0] == 400
     assert call(block, "export", {"kind": "payroll"})[0] == 400
-    assert get(block, "download", {"kind": "roster", "sort": "salary"})[0] == 400
+    assert download(block, {"kind": "roster", "sort": "salary"})[0] == 400
 
 
 def test_large_exports_become_a_job_run_inline_without_celery(block, settings):
@@ -117,7 +120,7 @@ def test_large_exports_become_a_job_run_inline_without_celery(block, settings):
         add_learner(f"j{index}", full_name=f"Job Learner {index}")
     status, body = call(block, "export", {"kind": "roster", "grid": {"sort": "name", "dir": "desc"}})
     assert status == 200 and body["mode"] == "job" and body["status"] == "done" and body["rows"] == 5
-    status, headers, csv_body = get(block, "download", {"job": str(body["job"])})
+    status, headers, csv_body = download(block, {"job": str(body["job"])})
     rows = _rows(csv_body)
     assert status == 200 and len(rows) == 6 and rows[1][0] == "Job Learner 4"
     assert ExportJob.objects.get(pk=body["job"]).running_key is None
@@ -136,7 +139,7 @@ def test_a_repeat_request_while_running_is_already_running(block, settings):
     assert ExportJob.objects.count() == 1
     status, body = call(block, "export_status", {"job": running.pk})
     assert status == 200 and body["status"] == "running" and "url" not in body
-    assert get(block, "download", {"job": str(running.pk)})[0] == 404
+    assert download(block, {"job": str(running.pk)})[0] == 404
 
 
 def test_a_stale_running_job_is_replaced(block, settings):
@@ -170,7 +173,7 @@ def test_jobs_of_another_course_are_not_found(block):
     other = ExportJob.objects.create(course_key="course-v1:Other+X+1", kind="roster", status="done",
                                      file_path="x.csv")
     assert call(block, "export_status", {"job": other.pk})[0] == 404
-    assert get(block, "download", {"job": str(other.pk)})[0] == 404
+    assert download(block, {"job": str(other.pk)})[0] == 404
     # Not a number at all: a 400 naming the field (the request parser), not a lookup.
     status, body = call(block, "export_status", {"job": "1; drop"})
     assert (status, body["field"]) == (400, "job")
@@ -214,3 +217,12 @@ def test_csv_of_a_seeded_cohort_has_a_row_per_learner():
     seed_cohort(COURSE, 40, now=sched.now, start=sched.start, certificates="rows")
     lines = list(exports.roster_csv(COURSE, GridParams(), sched))
     assert len(lines) == 41
+
+
+def test_the_filter_names_the_file_but_free_text_never_does():
+    assert exports.filter_label({}) == ""
+    assert exports.filter_label({"status": "behind", "not_completed": "media-relations"}) == \
+        "-behind-not-media-relations"
+    assert exports.filter_label({"search": "Ana Ávila", "agency": "Metro PD"}) == "-filtered"
+    name = exports.filename("roster", "course-v1:X+Y+Z", grid_query={"status": "behind", "search": "ana@x.org"})
+    assert name.startswith("elsx-roster-behind-course-v1-X-Y-Z-") and "ana" not in name

@@ -362,3 +362,22 @@ def test_start_here_with_bad_markup_is_reported(tmp_path):
     with pytest.raises(CurriculumError) as caught:
         load_start_here(folder)
     assert any("<iframe> is not allowed" in str(p) for p in caught.value.problems)
+
+
+def test_discussions_need_one_prompt_per_week_and_check_reports_them(broken, capsys):
+    from elsx.curriculum import load_discussions, main
+    discussions = load_discussions(broken)
+    assert [prompt.week for prompt in discussions.prompts] == [1, 2, 3, 4, 5, 6] and discussions.note
+    edit(broken / "discussions.xml", 'week="6"', 'week="5"')
+    edit(broken / "discussions.xml", "<p>Post one goal", "<script>x</script><p>Post one goal")
+    assert main(["check", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "discussions.xml" in err and "week 5 has two discussion prompts" in err
+    assert "no discussion prompt for week(s) [6]" in err and "<script> is not allowed" in err
+
+
+def test_reflection_minutes_are_read_for_the_schedule(broken):
+    from elsx.curriculum import load_curriculum
+    assert all(topic.reflection_minutes == 20 for topic in load_curriculum(broken).topics)
+    edit(broken / "media-relations.xml", '<reflection minutes="20">', '<reflection minutes="soon">')
+    assert any("minutes must be a whole number" in problem for problem in problems_of(broken))

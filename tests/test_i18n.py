@@ -98,10 +98,10 @@ def test_topic_renders_in_spanish_with_english_content(course):
     for spanish in ("Objetivos de aprendizaje", "Lecturas", "Evaluación de conocimientos",
                     f"Responda las {questions} preguntas. Necesita un 80% para aprobar",
                     "Enviar respuestas", "Su reflexión", "Guardar reflexión", "Para completar este tema",
-                    "Leer todas las secciones (0 de", "En curso", "Semana 1 · Tema 1",
+                    "Leer todas las secciones (0 de", "Sin comenzar", "Semana 1 · Tema 1",
                     "Se produjo un error. Vuelva a intentarlo."):
         assert spanish in html, spanish
-    for english in ("Learning objectives", "Submit answers", "Save reflection", "In progress"):
+    for english in ("Learning objectives", "Submit answers", "Save reflection", "Not started"):
         assert english not in html, english
     # Content is the author's, in English.
     assert topic_block.topic().title in html
@@ -134,7 +134,7 @@ def test_handler_errors_and_handler_html_in_spanish(course):
     block = topics[0]
     with translation.override(SPANISH):
         status, body = call(block, "submit_check", {"wrong": 1})
-        assert status == 400 and body["error"] == "Envíe exactamente un campo: answers."
+        assert status == 400 and body["error"] == "Campos desconocidos: wrong. Campos permitidos: answers."
         section = block.topic().sections[0].id
         status, body = call(block, "view_section", {"section": section})
     assert status == 200

@@ -215,3 +215,44 @@ def test_export_to_an_unwritable_path_fails_cleanly(tmp_path):
     from django.core.management.base import CommandError
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("elsx_export_course", str(tmp_path / "missing-dir" / "x.tar.gz"))
+
+
+def test_each_week_ends_with_its_discussion_prompt_as_the_platforms_discussion_component(package):
+    """Six ungraded discussions (xmodule/discussion_block.py fields, inline), each after its week's topics."""
+    from elsx.curriculum import load_discussions
+    files = {name[len("course/"):]: data for name, data in package.items()}
+    run = etree.fromstring(files["course.xml"]).get("url_name")
+    found, seen = [], {run}
+    walk(files, "course", run, seen, found)
+    discussions = [(element, parents) for tag, _n, element, parents in found if tag == "discussion"]
+    prompts = load_discussions().prompts
+    assert len(discussions) == len(prompts) == 6
+    ids = set()
+    for (element, parents), prompt in zip(discussions, prompts):
+        assert set(element.attrib) == {"url_name", "display_name", "discussion_id", "discussion_category",
+                                       "discussion_target"}
+        assert element.get("discussion_category") == f"Week {prompt.week}"
+        assert element.get("discussion_target") == prompt.title and len(element) == 0
+        ids.add(element.get("discussion_id"))
+        unit, sequential, chapter = parents[-1], parents[-2], parents[-3]
+        assert chapter.get("display_name").startswith(f"Week {prompt.week}:")
+        assert sequential.get("graded") is None and sequential.get("format") is None  # never for credit
+        assert [child.tag for child in unit] == ["html", "discussion"]
+        body = files[f"html/{unit[0].get('url_name')}.html"].decode("utf-8")
+        assert prompt.body_html[:60] in body and "identify a child" in body and "<script" not in body
+        # The discussion comes after the week's topics.
+        week_seqs = [child.get("url_name") for child in chapter]
+        assert week_seqs[-1] == f"seq-{prompt.id}"
+    assert len(ids) == 6
+    # Credit is unchanged: still one graded Knowledge Check per topic.
+    grading = json.loads(files[f"policies/{run}/grading_policy.json"])
+    assert grading["GRADER"][0]["min_count"] == 10
+
+
+def test_the_capstone_builder_follows_topic_ten_in_its_unit(package):
+    files = {name[len("course/"):]: data for name, data in package.items()}
+    unit = etree.fromstring(files["vertical/unit-community-action-planning.xml"])
+    assert [child.tag for child in unit] == ["elsx_topic", "elsx_capstone"]
+    assert registered("elsx_capstone")
+    policy = json.loads(files["policies/2027/policy.json"])["course/2027"]
+    assert "elsx_capstone" in policy["advanced_modules"]

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from elsx.evaluation import api as evaluation
 from tests.certificates_helpers import CLAIM, complete_topics, learner, media  # noqa: F401
-from tests.commission_helpers import handler_get_text, meet_commission
+from tests.commission_helpers import commission_topics, handler_get_text, meet_commission
 from tests.conftest import call
 
 COURSE = "course-v1:ELSX+EXEC101+demo"
@@ -22,7 +22,8 @@ EXPECTED = {"README.txt", "outline.md", "outline.csv", "schedule.csv", "assessme
 @pytest.fixture
 def commission(settings, media):  # noqa: F811
     settings.ELSX = {"COMMISSION": True, "VERIFY_BASE_URL": "https://lms.example.org",
-                     "INSTRUCTOR_NAME": "Lt. Maria Chen", "INSTRUCTOR_BIOGRAPHY": "Twenty years in <CAC> work."}
+                     "INSTRUCTOR_NAME": "Lt. Maria Chen", "INSTRUCTOR_BIOGRAPHY": "Twenty years in <CAC> work.",
+                     "REFLECTION_MIN_WORDS": 0, "REFLECTION_MIN_WORDS_BY_TOPIC": {}}
 
 
 def read(data):
@@ -41,7 +42,7 @@ def certify(learner_id, name):
 
     from elsx.certificates import api
     from elsx.models import LearnerProfile
-    complete_topics(learner_id, full_name=name)
+    commission_topics(learner_id, full_name=name)
     meet_commission(COURSE, learner_id)
     LearnerProfile.objects.filter(learner_id=learner_id).update(claimed_at=timezone.now(),
                                                                 **dict(CLAIM, legal_name=name))

@@ -30,11 +30,11 @@ TARGET = 85.0
 MODULES = {
     "elsx.sanitize": ["tests/test_sanitize.py"],
     "elsx.certificates.numbers": ["tests/test_certificates_numbers.py"],
-    "elsx.eligibility": ["tests/test_eligibility.py"],
-    "elsx.cohort.schedule": ["tests/test_cohort_schedule.py", "tests/test_cohort_query.py"],
-    "elsx.progress": ["tests/test_progress_api.py", "tests/test_progress_block.py", "tests/test_topic_block.py"],
-    "elsx.cohort.exports": ["tests/test_cohort_exports.py"],
-    "elsx.certificates.api": ["tests/test_certificates_api.py", "tests/test_certificate_states.py"],
+    "elsx.eligibility": ["tests/test_eligibility.py", "tests/test_eligibility_states.py"],
+    "elsx.cohort.schedule": ["tests/test_cohort_schedule.py"],
+    "elsx.progress": ["tests/test_progress_api.py", "tests/test_eligibility.py", "tests/test_eligibility_states.py"],
+    "elsx.cohort.exports": ["tests/test_cohort_export_states.py", "tests/test_cohort_exports.py"],
+    "elsx.certificates.api": ["tests/test_certificate_states.py", "tests/test_certificates_api.py"],
 }
 
 CMP_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -204,9 +204,9 @@ def sites(module):
     return source.splitlines(), mutator.found
 
 
-def mutated_code(module, index):
+def mutated_code(module, index, source_file=None):
     path = module_path(module)
-    tree = ast.parse(open(path, encoding="utf-8").read())
+    tree = ast.parse(open(source_file or path, encoding="utf-8").read())
     mutator = Mutator(target=index)
     tree = mutator.visit(tree)
     ast.fix_missing_locations(tree)
@@ -234,7 +234,8 @@ class _MutantFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def _child(module, index, pytest_args, trace_file=None):
     import pytest
     if index >= 0:
-        sys.meta_path.insert(0, _MutantFinder(module, mutated_code(module, index)))
+        snapshot = os.environ.get("ELSX_MUTATION_SOURCE")
+        sys.meta_path.insert(0, _MutantFinder(module, mutated_code(module, index, snapshot)))
     if trace_file:
         path, lines = module_path(module), set()
 
@@ -263,7 +264,8 @@ def _run(module, index, tests, timeout=None, trace_file=None, stop_first=True):
     if trace_file:
         args += ["--trace", trace_file]
     args += ["--", "-q", "-p", "no:cacheprovider", "-m", "not browser"] + (["-x"] if stop_first else []) + tests
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "elsx.demo.settings"))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "elsx.demo.settings"),
+               ELSX_MUTATION_SOURCE=_SNAPSHOTS.get(module, ""))
     try:
         done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -287,9 +289,16 @@ def mutant_key(module, lines, lineno, description):
     return f"{module}: {description} @ `{lines[lineno - 1].strip()}`"
 
 
+_SNAPSHOTS = {}  # module -> a copy of its source taken at the start, so edits during a run don't shift mutants
+
+
 def run_module(module, out_dir, only=None):
     tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
     lines, found = sites(module)
+    snapshot = os.path.join(out_dir, module + ".source.py")
+    with open(snapshot, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    _SNAPSHOTS[module] = snapshot
     trace_file = os.path.join(out_dir, module + ".lines.json")
     started = time.monotonic()
     code, output = _run(module, -1, tests, trace_file=trace_file, stop_first=False)
@@ -315,6 +324,13 @@ def run_module(module, out_dir, only=None):
             outcome = "equivalent"
         results.append({"index": index, "line": lineno, "mutation": description, "outcome": outcome, "key": key})
         print(f"  {index:4d} L{lineno:<4d} {outcome:24s} {description}", flush=True)
+    previous = os.path.join(out_dir, module + ".json")
+    if only is not None and os.path.exists(previous):
+        # a rerun of some mutants (after new tests): merge into the last full run of the same source
+        last = json.load(open(previous, encoding="utf-8"))
+        if [r["key"] for r in last["results"]] == [mutant_key(module, lines, ln, d) for _i, ln, d in found]:
+            rerun = {r["index"]: r for r in results}
+            results = [rerun.get(r["index"], r) for r in last["results"]]
     total = len(results)
     killed = sum(r["outcome"] == "killed" for r in results)
     equiv = sum(r["outcome"] == "equivalent" for r in results)

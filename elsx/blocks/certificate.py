@@ -9,7 +9,7 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
 
-from elsx import compat, conf, eligibility, events, templating
+from elsx import compat, conf, eligibility, events, olx, templating
 from elsx.affirmation import api as affirmation
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params, safe_view_data
 from elsx.certificates import api, numbers
@@ -46,6 +46,8 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
                 profile = ensure_profile(course_key, learner)
         return {
             "dom_id": self.dom_id(),
+            # Where the progress block's "Certificate section" link lands outside the LMS (compat.topic_urls).
+            "anchor_id": f"elsx-topic-{olx.CERTIFICATE_URL_NAME}",
             "link_target": compat.link_target(),
             "learner": learner,
             "cert": cert,
@@ -172,7 +174,8 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         require_keys(data, ("number", "reason"), required=("number", "reason"))
         cert = self._course_certificate(data["number"])
         cert = api.revoke(cert.number, data["reason"], by=learner)
-        return {"number": numbers.display(cert.number), "status": cert.status,
+        # The body again: if staff revoked their own certificate, what it says must change now.
+        return {"number": numbers.display(cert.number), "status": cert.status, "html": self._body(learner),
                 "message": _("Certificate {number} is revoked.").format(number=numbers.display(cert.number))}
 
     @json_handler(staff_only=True)
@@ -183,9 +186,20 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         if not corrections:
             raise InvalidInput(_("Give at least one corrected field."))
         new = api.reissue(cert.number, by=learner, **corrections)
-        return {"number": numbers.display(new.number), "status": new.status,
+        return {"number": numbers.display(new.number), "status": new.status, "html": self._body(learner),
                 "replaces": numbers.display(cert.number),
                 "message": _("Reissued as {new}; {old} is now superseded.").format(
+                    new=numbers.display(new.number), old=numbers.display(cert.number))}
+
+    @json_handler(staff_only=True)
+    def reinstate(self, data, learner):
+        """Undo a revocation made in error, with a reason (audited); never for a retired learner."""
+        require_keys(data, ("number", "reason"), required=("number", "reason"))
+        cert = self._course_certificate(data["number"])
+        new = api.reinstate(cert.number, data["reason"], by=learner)
+        return {"number": numbers.display(new.number), "status": new.status,
+                "replaces": numbers.display(cert.number),
+                "message": _("Reinstated as {new}; {old} stays revoked and points to it.").format(
                     new=numbers.display(new.number), old=numbers.display(cert.number))}
 
     @staticmethod

@@ -23,12 +23,13 @@ from xblock.validation import ValidationMessage
 
 from elsx import compat, conf, events, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
-from elsx.cohort import certs, exports, jobs, missing, query
+from elsx.cohort import certs, exports, jobs, links, missing, query
 from elsx.cohort import params as grid_params
 from elsx.cohort.schedule import Schedule, parse_start
 from elsx.curriculum import get_curriculum
 from elsx.errors import ElsxError, InvalidInput, NotAllowed
 from elsx.models import ROLE_CHOICES, LearnerProfile
+from elsx.nudges import api as nudges
 from elsx.review import api as review
 from elsx.trainingfile import api as trainingfile
 from elsx.validation import clean_text, require_keys
@@ -167,6 +168,24 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         log.info("elsx: staff %s copied %s email addresses for %s", learner.id, len(found), self.course_key())
         return {"count": len(found), "emails": found, "text": ", ".join(found)}
 
+    def _nudge_params(self, data):
+        # The dashboard's filter; paging and sorting do not change who is selected.
+        return grid_params.parse({key: value for key, value in data.items() if key not in ("page", "page_size")})
+
+    @json_handler(staff_only=True)
+    def nudge_preview(self, data, learner):
+        """Who would get a reminder from the current filter, who is skipped, and one learner's message."""
+        schedule = self.schedule()
+        found, sample = nudges.preview(self.course_key(), self._nudge_params(data), schedule)
+        context = {"dom_id": self.dom_id(), "counts": found.counts(), "sample": sample,
+                   "interval_days": nudges.min_interval().days}
+        return {"counts": found.counts(), "html": templating.render("elsx/cohort_nudge.html", context)}
+
+    @json_handler(staff_only=True)
+    def nudge_send(self, data, learner):
+        counts = nudges.send(self.course_key(), self._nudge_params(data), self.schedule(), by=learner)
+        return {"counts": counts, "html": templating.render("elsx/cohort_nudge_sent.html", {"counts": counts})}
+
     @json_handler(staff_only=True)
     def agencies(self, data, learner):
         require_keys(data, ())
@@ -189,7 +208,6 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             profile = data.get("profile")
             profile = "default" if profile in (None, "") else profile  # [] or false is a 400, not the default
             count = exports.credit_count(course_key, profile)
-            query_args = {"kind": kind, "profile": profile}
             job_params = {"profile": profile}
         elif kind == "roster":
             # The whole filtered cohort in the grid's order: paging does not apply.
@@ -197,7 +215,6 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             params = replace(grid_params.parse({} if grid is None else grid), page=1,
                              page_size=grid_params.PAGE_SIZES[0])
             count = exports.roster_count(course_key, params, schedule)
-            query_args = dict(params.as_query(), kind=kind)
             job_params = {"grid": params.as_query(), "cohort_start": self.cohort_start if self._start_is_valid()
                           else ""}
         else:
@@ -206,22 +223,26 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         mode = "inline" if count <= conf.get("INLINE_EXPORT_MAX_ROWS") else "job"
         events.publish(self, events.EXPORT_CREATED, kind=kind, profile=job_params.get("profile"), rows=count, mode=mode)
         if mode == "inline":
-            return {"mode": "inline", "rows": count, "url": self._download_url(query_args)}
+            params = job_params.get("grid", job_params)  # the filters, kept server-side with the link
+            token = links.create(course_key, learner.id, kind, params)
+            return {"mode": "inline", "rows": count, "url": self._download_url(token)}
         job = jobs.start(course_key, kind, job_params, learner.id)
-        return self._job_payload(job)
+        return self._job_payload(job, learner)
 
     @json_handler(staff_only=True)
     def export_status(self, data, learner):
         require_keys(data, ("job",), required=("job",))
-        return self._job_payload(jobs.get(self.course_key(), data["job"]))
+        return self._job_payload(jobs.get(self.course_key(), data["job"]), learner)
 
-    def _download_url(self, query_args):
-        return self.runtime.handler_url(self, "download", query=urlencode(query_args))
+    def _download_url(self, token):
+        # Only the opaque token: no filter (a searched email, a name) in a URL, a log or the history.
+        return self.runtime.handler_url(self, "download", query=urlencode({"token": token}))
 
-    def _job_payload(self, job):
+    def _job_payload(self, job, learner):
         payload = {"mode": "job", "job": job.pk, "status": job.status, "rows": job.row_count}
         if job.status == job.STATUS_DONE:
-            payload["url"] = self._download_url({"job": job.pk})
+            token = links.create(self.course_key(), learner.id, job.kind, job_id=job.pk)
+            payload["url"] = self._download_url(token)
         payload["html"] = templating.render("elsx/cohort_job.html", {"job": job})
         return payload
 
@@ -237,14 +258,15 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             if learner.is_anonymous or not learner.is_staff:
                 raise NotAllowed(_("This is for course staff only."))
             args = query_params(request)
+            require_keys(args, ("token",), required=("token",))
             course_key = self.course_key()
-            if "job" in args:
-                require_keys(args, ("job",))
-                job = jobs.get(course_key, args["job"])
+            link = links.redeem(course_key, learner.id, args["token"])
+            if link.job_id is not None:
+                job = jobs.get(course_key, link.job_id)
                 handle = jobs.open_file(job)
                 body, name = _file_iter(handle), jobs.download_name(job)
             else:
-                body, name = self._inline_csv(course_key, args)
+                body, name = self._inline_csv(course_key, dict(link.params, kind=link.kind))
         except ElsxError as exc:
             return json_response(exc.as_dict(), exc.status)
         log.info("elsx: staff %s downloaded %s for %s", learner.id, name.split("-")[1], course_key)
@@ -260,13 +282,15 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             require_keys(args, ("profile",))
             lines = exports.credit_csv(course_key, args.get("profile") or "default")
         elif kind == "roster":
-            lines = exports.roster_csv(course_key, grid_params.parse(args), self.schedule())
+            params = grid_params.parse(args)
+            lines = exports.roster_csv(course_key, params, self.schedule())
         else:
             raise InvalidInput(_("Unknown export {kind}. Allowed: {allowed}.").format(
                 kind=repr(kind)[:40], allowed=", ".join(exports.KINDS)), field="kind", allowed=list(exports.KINDS))
         # Build the first line now, so bad input is a 400 and not a broken stream.
         lines = _primed(lines)
-        return exports.encode(lines), exports.filename(kind, course_key, timezone.localdate())
+        grid_query = params.as_query() if kind == "roster" else None
+        return exports.encode(lines), exports.filename(kind, course_key, timezone.localdate(), grid_query)
 
     # --- facilitator review and the training file (COMMISSION on) -------------
 

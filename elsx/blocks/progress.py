@@ -4,8 +4,9 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
 
-from elsx import compat, eligibility, templating
+from elsx import compat, eligibility, olx, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
+from elsx.certificates import api as certificates
 from elsx.curriculum import get_curriculum
 from elsx.validation import require_keys
 
@@ -40,6 +41,9 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "next_url": urls[next_topic.id] if next_topic else "",
             "topic_urls": urls,
             "link_target": compat.link_target(),
+            "certificate_state": certificates.certificate_state(course_key, learner.id, status)
+            if progress.complete and not learner.is_anonymous else None,
+            "certificate_url": compat.topic_urls(course_key, [olx.CERTIFICATE_URL_NAME])[olx.CERTIFICATE_URL_NAME],
         }
 
     @XBlock.supports("multi_device")

@@ -7,18 +7,20 @@ from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 from xblock.validation import ValidationMessage
 
-from elsx import authoring, compat, events, olx, progress, reflection
+from elsx import authoring, compat, conf, estimates, events, olx, progress, reflection
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
+from elsx.blocks.activities import TopicActivitiesMixin
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx import templating
+from elsx.engagement import api as engagement
+from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from elsx.review import api as review
-from elsx.errors import InvalidInput, NotAllowed, NotFound
 from elsx.validation import require_keys
 
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
+class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, TopicActivitiesMixin, XBlock):
     """One of the ten topics. Content comes from the curriculum unless an author overrides it."""
 
     display_name = String(display_name=_("Display name"), default="Topic", scope=Scope.settings)
@@ -36,6 +38,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
     sections = List(display_name=_("Sections"), default=[], scope=Scope.content)
     questions = List(display_name=_("Knowledge-check questions"), default=[], scope=Scope.content)
     reflection_prompt = String(display_name=_("Reflection prompt"), default="", scope=Scope.content)
+    # Each a <scenario> element as text, in the curriculum's format (modules/README.md).
+    scenarios = List(display_name=_("Case studies"), default=[], scope=Scope.content)
 
     has_score = True
     icon_class = "problem"
@@ -78,7 +82,20 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             "review": (review.current(self.course_key(), learner.id, topic.id)
                        if review.needs_review(topic.id) and not learner.is_anonymous else None),
             "reflection_words": reflection.count(state.reflection),
+            **self._time_context(topic, state),
         }
+
+    @staticmethod
+    def _time_context(topic, state):
+        return {
+            "estimate_minutes": estimates.round_minutes(estimates.topic_estimate(topic).minutes),
+            "engaged_words": engagement.duration_words(state.engaged_seconds),
+            "time_remaining": engagement.remaining_words(state.remaining_seconds) if state.remaining_seconds else "",
+        }
+
+    def _heartbeat_args(self):
+        return {"heartbeatSeconds": int(conf.get("HEARTBEAT_SECONDS")),
+                "idleSeconds": int(conf.get("IDLE_CUTOFF_SECONDS"))}
 
     # A view decorator: on the class it would not mark student_view for the mobile apps.
     @XBlock.supports("multi_device")
@@ -98,8 +115,10 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
                 # A facilitator's acceptance completed it outside this learner's request; the LMS
                 # hears of it on the learner's next visit (submit_completion is an upsert).
                 self.emit_completion(1.0)
-        return self.fragment("elsx/topic.html", self._context(topic, state, learner),
-                             js_class="ElsxTopic", js=("js/elsx.js", "js/topic.js"))
+        context = self._context(topic, state, learner)
+        context.update(self.activity_context(topic, learner))
+        return self.fragment("elsx/topic.html", context, js_class="ElsxTopic",
+                             js=("js/elsx.js", "js/activities.js", "js/topic.js"), js_args=self._heartbeat_args())
 
     @safe_view_data
     def student_view_data(self, context=None):
@@ -121,6 +140,9 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             "pass_mark": self.effective_pass_mark(),
             "reflection_prompt": topic.reflection_prompt,
             "state_handler": "learner_state",
+            # The same heartbeats the web page sends (docs/engagement.md): POST to the heartbeat handler.
+            "heartbeat": {"handler": "heartbeat", **self._heartbeat_args()},
+            "estimated_minutes": estimates.round_minutes(estimates.topic_estimate(topic).minutes),
         }
 
     @json_handler(method="GET", records=False)
@@ -131,7 +153,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         state = progress.topic_state(self.course_key(), learner.id, topic)
         return {"topic_id": topic.id, "status": state.status, "sections_viewed": state.sections_viewed,
                 "attempts": state.attempts, "best_score": state.best_score, "passed": state.passed,
-                "reflection_saved": state.reflection_saved_at is not None, "completed": state.completed}
+                "reflection_saved": state.reflection_saved_at is not None, "completed": state.completed,
+                "engaged_seconds": state.engaged_seconds, "required_seconds": state.required_seconds}
 
     # --- handlers ----------------------------------------------------------
 
@@ -140,8 +163,10 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         return {
             "status": state.status,
             "completed": state.completed,
+            "sections_viewed": state.sections_viewed,
             "status_html": templating.render("elsx/topic_status.html", context),
             "checklist_html": templating.render("elsx/topic_checklist.html", context),
+            "time_html": templating.render("elsx/topic_time.html", context),
         }
 
     def _after_write(self, newly_completed, topic=None):
@@ -151,18 +176,59 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler()
     def view_section(self, data, learner):
-        if set(data) != {"section"}:
-            raise InvalidInput(_("Send exactly one field: section."))
+        require_keys(data, ("section",), required=("section",))  # names an unknown key
         topic = self.topic()
         state, newly_completed = progress.view_section(self.course_key(), learner, topic, data["section"])
-        events.publish(self, events.SECTION_READ, topic_id=topic.id, section_id=data["section"])
+        if data["section"] in state.sections_viewed:  # opening counts as reading only without a reading share
+            events.publish(self, events.SECTION_READ, topic_id=topic.id, section_id=data["section"])
         self._after_write(newly_completed, topic)
         return self._partials(topic, state, learner)
 
+    def _visible_to(self, learner):
+        """Whether the learner may see this topic. The LMS already answers 404 for a block the user
+        cannot load (lms/djangoapps/courseware/block_render.py, handle_xblock_callback ->
+        get_block_by_usage_id checks has_access); this also refuses staff-only or not-yet-open blocks
+        (visible_to_staff_only and start are inherited fields in xmodule's InheritanceMixin)."""
+        if learner.is_staff:
+            return True
+        if getattr(self, "visible_to_staff_only", False):
+            return False
+        start = getattr(self, "start", None)
+        return not (start is not None and hasattr(start, "tzinfo") and start > engagement.clock.now())
+
+    @json_handler()
+    def heartbeat(self, data, learner):
+        """The page is visible and the learner active: the server decides what the beat is worth."""
+        require_keys(data, ("section", "sent_at"))
+        topic = self.topic()
+        if not self._visible_to(learner):
+            raise NotFound(_("This topic is not available to you."))
+        beat = engagement.heartbeat(self.course_key(), learner, topic, section_id=data.get("section"),
+                                    sent_at=data.get("sent_at"))
+        for section_id in beat.sections_read:
+            events.publish(self, events.SECTION_READ, topic_id=topic.id, section_id=section_id)
+        self._after_write(beat.newly_completed, topic)
+        reply = {"result": beat.result, "credited": beat.credited, "engaged_seconds": beat.topic_seconds,
+                 "next_in": int(conf.get("HEARTBEAT_SECONDS"))}
+        if beat.credited:
+            state = progress.topic_state(self.course_key(), learner.id, topic) \
+                if beat.sections_read or beat.newly_completed else None
+            if state is None:
+                # No re-read on the hot path: the time partial from what the beat returned.
+                required = progress.required_seconds(topic)
+                remaining = max(0, required - beat.topic_seconds)
+                reply["time_html"] = templating.render("elsx/topic_time.html", {
+                    "estimate_minutes": estimates.round_minutes(estimates.topic_estimate(topic).minutes),
+                    "engaged_words": engagement.duration_words(beat.topic_seconds),
+                    "time_remaining": engagement.remaining_words(remaining) if remaining else ""})
+            else:
+                reply.update(self._partials(topic, state, learner))
+                reply["sections_read"] = beat.sections_read
+        return reply
+
     @json_handler()
     def submit_check(self, data, learner):
-        if set(data) != {"answers"}:
-            raise InvalidInput(_("Send exactly one field: answers."), field="answers")
+        require_keys(data, ("answers",), required=("answers",))  # names an unknown key
         topic = self.topic()
         result = progress.submit_check(self.course_key(), learner, topic, data["answers"],
                                        self.effective_pass_mark())
@@ -188,8 +254,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler()
     def save_reflection(self, data, learner):
-        if set(data) != {"text"}:
-            raise InvalidInput(_("Send exactly one field: text."), field="text")
+        require_keys(data, ("text",), required=("text",))  # names an unknown key
         topic = self.topic()
         state, newly_completed = review.save_reflection(self.course_key(), learner, topic, data["text"])
         events.publish(self, events.REFLECTION_SAVED, topic_id=topic.id, length=len(data["text"].strip()))
@@ -230,16 +295,29 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
 
     @json_handler(author=True)
     def studio_submit(self, data, learner):
-        """Save Studio's editor: course authors only; all or nothing."""
+        """Save Studio's editor: course authors only; all or nothing.
+
+        A save that would leave an error (the course's hours total, which an author fixes across two
+        topics) waits for "confirm": true; the problems and what the sanitizer removed come back either way.
+        """
         if not compat.can_author(self, learner):
             raise NotAllowed(_("Only the course team can edit this topic."))
+        data = dict(data)
+        confirmed = data.pop("confirm", False) is True
         current = {name: getattr(self, name) for name in authoring.SETTINGS_FIELDS + OVERRIDE_FIELDS}
-        for name, value in authoring.editor_changes(data, current).items():
+        changes = authoring.editor_changes(data, current)
+        merged = dict(current, **changes)
+        found = [{"severity": p.severity, "message": p.message}
+                 for p in authoring.problems(merged["topic_id"], {name: merged[name] for name in OVERRIDE_FIELDS},
+                                             merged["pass_mark"])]
+        removed = authoring.removed_html(data)
+        if not confirmed and any(problem["severity"] == authoring.ERROR for problem in found):
+            raise Conflict(_("Not saved yet: this change leaves an error. Save anyway, or change it."),
+                           problems=found, removed=removed, needs_confirmation=True)
+        for name, value in changes.items():
             setattr(self, name, value)
         self.save()
-        return {"saved": True, "problems": [{"severity": p.severity, "message": p.message}
-                                             for p in authoring.problems(self.topic_id, self._overrides(),
-                                                                         self.pass_mark)]}
+        return {"saved": True, "problems": found, "removed": removed}
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from elsx import compat, conf, eligibility, events, storage
 from elsx.affirmation import api as affirmation
+from elsx.audit import api as audit
 from elsx.certificates import numbers, openbadges
 from elsx.curriculum import get_curriculum
 from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound, Unavailable
@@ -39,6 +40,7 @@ AGENCY_MAX = 200
 STATE_ID_MAX = 64
 STATE_MAX = 64
 REASON_MIN, REASON_MAX = 3, 500
+RETIREMENT = "retirement"  # revoked_by when elsx.retirement revoked it
 
 
 # --- claim details ---------------------------------------------------------
@@ -106,6 +108,31 @@ def current_certificate(course_key, learner_id):
         return None
     return (Certificate.objects.filter(course_key=course_key, learner_id=learner_id)
             .order_by("-generation").first())
+
+
+@dataclass(frozen=True)
+class CertificateState:
+    """What a learner should be told about their certificate, derived afresh from the records.
+
+    kind: "issued", "revoked", "superseded", "ready" (eligible, not claimed) or "not_eligible".
+    """
+    kind: str
+    cert: object = None
+    eligibility: object = None
+
+    @property
+    def number(self):
+        return numbers.display(self.cert.number) if self.cert else ""
+
+
+def certificate_state(course_key, learner_id, status=None):
+    cert = current_certificate(course_key, learner_id)
+    if cert is not None:
+        kind = {Certificate.STATUS_VALID: "issued", Certificate.STATUS_REVOKED: "revoked"}.get(cert.status,
+                                                                                             "superseded")
+        return CertificateState(kind=kind, cert=cert)
+    status = status or eligibility.check(course_key, learner_id)
+    return CertificateState(kind="ready" if status.eligible else "not_eligible", eligibility=status)
 
 
 def public_base_url():
@@ -385,10 +412,41 @@ def revoke(number, reason, by):
         cert.revoke_reason = reason
         cert.revoked_by = str(getattr(by, "id", by) or "")[:255]
         cert.save(update_fields=["status", "revoked_at", "revoke_reason", "revoked_by"])
+        audit.record(audit.REVOKE, cert, by, reason=reason)
     log.info("elsx: certificate %s revoked by %s", cert.number, getattr(by, "id", by))
     events.emit(events.CERTIFICATE_REVOKED, certificate_number=cert.number, learner_id=cert.learner_id,
                 course_key=cert.course_key, by_retirement=False)
     return cert
+
+
+# What a successor (reissue, reinstatement) takes from the certificate it replaces: the course facts and
+# the claim. A list of what belongs, not a copy with exceptions, so revocation fields (or any field added
+# later) never carry over into a new valid certificate. tests/hostile/test_revocation.py checks that every
+# field of Certificate is either here or in SET_FRESH.
+CARRIED_OVER = ("course_key", "learner_id", "course_title", "course_number", "course_version", "provider_name",
+                "credit_hours", "credit_type", "delivery_method", "started_on", "completed_on",
+                "signatory_name", "signatory_title") + CLAIM_FIELDS
+SET_FRESH = ("id", "number", "generation", "status", "issued_at", "pdf_path", "pdf_sha256",
+             "revoked_at", "revoke_reason", "revoked_by", "superseded_by")
+
+
+def _successor(old, cleaned):
+    """An unsaved valid certificate replacing old, with the cleaned claim fields."""
+    new = Certificate(**{field: getattr(old, field) for field in CARRIED_OVER})
+    for field, value in cleaned.items():
+        setattr(new, field, value)
+    new.number = numbers.generate()
+    new.generation = old.generation + 1
+    new.status = Certificate.STATUS_VALID
+    new.issued_at = timezone.now()
+    return new
+
+
+def _revoked_by_retirement(cert):
+    if cert.revoked_by == RETIREMENT:
+        return True
+    return LearnerProfile.objects.filter(course_key=cert.course_key, learner_id=cert.learner_id,
+                                         retired_at__isnull=False).exists()
 
 
 def reissue(number, by, **corrections):
@@ -396,30 +454,65 @@ def reissue(number, by, **corrections):
 
     The course facts (hours, dates) carry over: a reissue corrects the
     record, it doesn't re-grade the learner. The old row stays and points to
-    its successor; a revoked one keeps its revocation.
+    its successor. A revoked certificate is never reissued (Conflict): its
+    revocation is final unless staff reinstate it, with a reason.
     """
     unknown = sorted(set(corrections) - set(CLAIM_FIELDS))
     if unknown:
         raise InvalidInput(_("Unknown field(s): {names}.").format(names=", ".join(unknown)))
     old = get_by_number(number)
+    _refuse_replaced(old)
+    if old.status == Certificate.STATUS_REVOKED:
+        if _revoked_by_retirement(old):
+            raise Conflict(_("This certificate was revoked because the learner's account was retired. "
+                             "It cannot be reissued or reinstated."), status=old.status)
+        raise Conflict(_("This certificate is revoked, so it cannot be reissued. If the revocation was a "
+                         "mistake, reinstate it instead, giving a reason."), status=old.status)
+    merged = {field: corrections.get(field, getattr(old, field)) for field in CLAIM_FIELDS}
+    new = _successor(old, clean_claim(**merged))
+    _replace(old, new, by, audit.REISSUE, "", update_profile=True)
+    log.info("elsx: certificate %s reissued as %s by %s", old.number, new.number, getattr(by, "id", by))
+    events.emit(events.CERTIFICATE_REISSUED, certificate_number=new.number, replaces=old.number,
+                learner_id=new.learner_id, course_key=new.course_key, generation=new.generation)
+    return new
+
+
+def reinstate(number, reason, by):
+    """Undo a revocation made in error: a new valid certificate replacing the revoked one, with a reason.
+
+    The revoked number stays revoked (anyone who checked it saw that) and
+    points to the new one; the audit trail keeps who reinstated it and why.
+    Never for a certificate revoked because its learner was retired.
+    """
+    reason = clean_text(reason, "reason", _("Reason"), REASON_MIN, REASON_MAX)
+    old = get_by_number(number)
+    _refuse_replaced(old)
+    if old.status != Certificate.STATUS_REVOKED:
+        raise Conflict(_("Only a revoked certificate can be reinstated; this one is {status}.").format(
+            status=old.get_status_display().lower()), status=old.status)
+    if _revoked_by_retirement(old):
+        raise Conflict(_("This certificate was revoked because the learner's account was retired. "
+                         "It cannot be reissued or reinstated."), status=old.status)
+    new = _successor(old, clean_claim(**{field: getattr(old, field) for field in CLAIM_FIELDS}))
+    _replace(old, new, by, audit.REINSTATE, reason)
+    log.info("elsx: certificate %s reinstated as %s by %s", old.number, new.number, getattr(by, "id", by))
+    events.emit(events.CERTIFICATE_REINSTATED, certificate_number=new.number, replaces=old.number,
+                learner_id=new.learner_id, course_key=new.course_key, generation=new.generation)
+    return new
+
+
+def _refuse_replaced(old):
     if old.superseded_by_id is not None:
         raise Conflict(_("This certificate was already reissued as {number}.").format(
             number=numbers.display(old.superseded_by.number)))
-    merged = {field: corrections.get(field, getattr(old, field)) for field in CLAIM_FIELDS}
-    cleaned = clean_claim(**merged)
-    new = Certificate(**{field.name: getattr(old, field.name) for field in Certificate._meta.concrete_fields
-                         if field.name not in ("id", "superseded_by")})
-    for field, value in cleaned.items():
-        setattr(new, field, value)
-    new.number = numbers.generate()
-    new.generation = old.generation + 1
-    new.status = Certificate.STATUS_VALID
-    new.issued_at = timezone.now()
-    new.revoked_at, new.revoke_reason = None, ""
+
+
+def _replace(old, new, by, action, reason, update_profile=False):
+    """Render and store new, then save it and point old to it in one transaction; audit the action."""
     try:
         pdf_bytes = render_pdf(prepare_document(new))
     except Exception as exc:
-        log.exception("elsx: rendering reissue of %s failed", old.number)
+        log.exception("elsx: rendering the successor of %s failed", old.number)
         raise Unavailable(_("The certificate could not be created; nothing changed. Please try again.")) from exc
     name = _store(new, pdf_bytes)
     try:
@@ -427,22 +520,23 @@ def reissue(number, by, **corrections):
             locked = Certificate.objects.select_for_update().get(pk=old.pk)
             if locked.superseded_by_id is not None:
                 raise Conflict(_("This certificate was reissued by someone else a moment ago."))
+            if locked.status != old.status:
+                raise Conflict(_("This certificate changed a moment ago; look it up again and retry."))
             new.save(force_insert=True)
             locked.superseded_by = new
             if locked.status == Certificate.STATUS_VALID:
                 locked.status = Certificate.STATUS_SUPERSEDED
             locked.save(update_fields=["superseded_by", "status"])
-            LearnerProfile.objects.filter(course_key=old.course_key, learner_id=old.learner_id).update(**cleaned)
+            if update_profile:
+                LearnerProfile.objects.filter(course_key=old.course_key, learner_id=old.learner_id).update(
+                    **{field: getattr(new, field) for field in CLAIM_FIELDS})
+            audit.record(action, locked, by, reason=reason, new_number=new.number)
     except IntegrityError:
         _discard(name)
         raise Conflict(_("This certificate was reissued by someone else a moment ago.")) from None
     except (Conflict, DatabaseError):
         _discard(name)
         raise
-    log.info("elsx: certificate %s reissued as %s by %s", old.number, new.number, getattr(by, "id", by))
-    events.emit(events.CERTIFICATE_REISSUED, certificate_number=new.number, replaces=old.number,
-                learner_id=new.learner_id, course_key=new.course_key, generation=new.generation)
-    return new
 
 
 # --- reading and verifying -------------------------------------------------

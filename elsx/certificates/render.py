@@ -127,6 +127,7 @@ class Renderer:
         self._lock = threading.RLock()
         self._base = [self._parse(name) for name in self.BASE_STYLESHEETS]
         self._cjk = None
+        self._documents = {}
 
     def _parse(self, name):
         text = (self.assets_dir / name).read_text(encoding="utf-8")
@@ -151,6 +152,19 @@ class Renderer:
             return document.write_pdf(
                 stylesheets=self.stylesheets(cjk), font_config=self.font_config, cache=self.cache,
                 pdf_variant=PDF_VARIANT, attachments=attachments)
+
+
+    def document_pdf(self, html, stylesheet, cjk=False):
+        """PDF bytes for another document of ours (the capstone plan): the fonts plus its own stylesheet."""
+        with self._lock:
+            if stylesheet not in self._documents:
+                self._documents[stylesheet] = self._parse(stylesheet)
+            sheets = [self._base[0], self._documents[stylesheet]]
+            if cjk:
+                sheets.append(self.stylesheets(True)[-1])
+            document = HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=self.fetcher)
+            return document.write_pdf(stylesheets=sheets, font_config=self.font_config, cache=self.cache,
+                                      pdf_variant=PDF_VARIANT)
 
 
 _renderer = None

@@ -1,4 +1,5 @@
 """Public verification: /elsx/verify/<number> as a page and as JSON, rate-limited per client address."""
+import ipaddress
 import json
 import time
 
@@ -13,6 +14,8 @@ from elsx.certificates import api, numbers
 from elsx.errors import NotFound
 
 WINDOW_SECONDS = 60
+BUCKET_SECONDS = 5
+BUCKETS = WINDOW_SECONDS // BUCKET_SECONDS
 # The page has no scripts, no images and no outside resources.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
@@ -26,25 +29,52 @@ SECURITY_HEADERS = {
 
 
 def client_address(request):
-    # REMOTE_ADDR only: a client can write X-Forwarded-For itself. Behind a
-    # proxy, the LMS's own middleware sets REMOTE_ADDR from the trusted hop.
+    # REMOTE_ADDR only: a client can write X-Forwarded-For itself. In the LMS,
+    # XForwardedForMiddleware (openedx/core/lib/x_forwarded_for/middleware.py, first in
+    # lms/envs/common.py MIDDLEWARE) has already replaced REMOTE_ADDR with
+    # edx_django_utils.ip.get_safest_client_ip(): the rightmost address outside the
+    # deployment, per CLOSEST_CLIENT_IP_FROM_HEADERS. See docs/hostile-input.md.
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def rate_limited(request):
-    """Count this request against the client's per-minute allowance; True once it is spent."""
+def client_key(address):
+    """Who a limit applies to: an IPv4 address, or an IPv6 client's /64 (one subscriber's whole prefix)."""
+    try:
+        parsed = ipaddress.ip_address(str(address).split("%", 1)[0])
+    except ValueError:
+        return "unknown"
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def rate_limited(request, now=None):
+    """Count this request against the client's allowance; True once more than the limit came in a window.
+
+    A sliding window of BUCKETS counters: the request is counted in its
+    bucket, and the sum over the last window (plus the bucket that is
+    partly out of it, to stay on the safe side) is compared with the limit.
+    So no 60 seconds ever see more than the limit, also across a boundary,
+    where a fixed window allowed twice as many. Counters use the cache's
+    atomic incr, so concurrent requests are all counted.
+    """
     limit = int(conf.get("VERIFY_RATE_LIMIT"))
     if limit <= 0:
         return False
-    window = int(time.time() // WINDOW_SECONDS)
-    key = f"elsx:verify:{client_address(request)}:{window}"
-    cache.add(key, 0, WINDOW_SECONDS + 5)
+    now = time.time() if now is None else now
+    bucket = int(now // BUCKET_SECONDS)
+    prefix = f"elsx:verify:{client_key(client_address(request))}:"
+    key = f"{prefix}{bucket}"
+    timeout = WINDOW_SECONDS + 2 * BUCKET_SECONDS
+    cache.add(key, 0, timeout)
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS + 5)
-        count = 1
-    return count > limit
+        cache.set(key, 1, timeout)
+    keys = [f"{prefix}{bucket - index}" for index in range(BUCKETS + 1)]
+    return sum(cache.get_many(keys).values()) > limit
 
 
 def _secure(response):

@@ -6,6 +6,7 @@ spreadsheet. The credit roster's columns are a named profile: data in
 settings.ELSX["CREDIT_PROFILES"], so a state's format is added without code.
 """
 import csv
+import unicodedata
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -17,9 +18,10 @@ from elsx.cohort.params import STATUS_LABELS
 from elsx.errors import InvalidInput
 from elsx.models import ROLE_CHOICES, Certificate
 from elsx.templatetags.elsx_tags import hours as format_hours
+from elsx.validation import INVISIBLE_LETTERS
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = "=+-@"
 CHUNK = 500  # learners per topic-rows query while streaming
 ROLE_LABELS = dict(ROLE_CHOICES)
 KINDS = ("roster", "credit")
@@ -63,10 +65,28 @@ CREDIT_FIELDS = {
 }
 
 
+def _first_visible(text):
+    """The first character a spreadsheet would act on: after NFKC (＝ is =), past spaces and invisibles."""
+    for char in unicodedata.normalize("NFKC", text):
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp") \
+                or char in INVISIBLE_LETTERS:
+            continue
+        return char
+    return ""
+
+
 def neutralise(value):
-    """A cell value as text, defused against spreadsheet formula injection."""
+    """A cell value as text, defused against spreadsheet formula injection.
+
+    Spreadsheets skip leading spaces and some invisible characters, and read a
+    full-width ＝ as =, so the test is the first visible character after NFKC.
+    Emails from the user service are not stripped, so " =1+1" arrives as is.
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    first = _first_visible(text)
+    if text.startswith(("\t", "\r")) or (first and first in FORMULA_FIRST):
+        return "'" + text
+    return text
 
 
 class _Line:
@@ -224,7 +244,22 @@ def credit_count(course_key, profile_name="default"):
     return credit_queryset(course_key, credit_profile(profile_name)).count()
 
 
-def filename(kind, course_key, today=None):
+# Filters whose values are fixed codes and may name the file; free text (agency, search) may not.
+FILENAME_FILTERS = ("status", "role", "not_completed")
+
+
+def filter_label(grid_query):
+    """'-behind-psap-not-media-relations' for a filtered roster, '-filtered' if only free text narrows it."""
+    grid_query = grid_query or {}
+    parts = [("not-" if key == "not_completed" else "") + str(grid_query[key])
+             for key in FILENAME_FILTERS if grid_query.get(key)]
+    if not parts and any(grid_query.get(key) for key in ("agency", "search")):
+        parts = ["filtered"]
+    text = "-".join(parts)
+    return "-" + "".join(char if char.isalnum() else "-" for char in text)[:80] if text else ""
+
+
+def filename(kind, course_key, today=None, grid_query=None):
     today = today or timezone.localdate()
     slug = "".join(char if char.isalnum() else "-" for char in course_key).strip("-")[:60]
-    return f"elsx-{kind}-{slug}-{today.isoformat()}.csv"
+    return f"elsx-{kind}{filter_label(grid_query)}-{slug}-{today.isoformat()}.csv"

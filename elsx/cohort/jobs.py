@@ -132,7 +132,8 @@ def open_file(job):
 
 def download_name(job):
     """What the browser saves it as; the stored name is random and says nothing."""
-    return exports.filename(job.kind, job.course_key, timezone.localdate(job.finished_at or job.created_at))
+    return exports.filename(job.kind, job.course_key, timezone.localdate(job.finished_at or job.created_at),
+                            (job.params or {}).get("grid"))
 
 
 def purge_expired(now=None):

@@ -34,6 +34,7 @@ from elsx.cohort import params as grid_params
 from elsx.cohort.params import BEHIND, CERTIFIED, COMPLETED, INACTIVE, ON_TRACK
 from elsx.errors import NotFound
 from elsx.models import ROLE_CHOICES, Certificate, LearnerProfile, TopicProgress
+from elsx.scenarios import api as scenarios
 
 CELL_COMPLETE, CELL_IN_PROGRESS, CELL_NOT_STARTED = "complete", "in_progress", "not_started"
 ROLE_LABELS = dict(ROLE_CHOICES)
@@ -464,6 +465,11 @@ class LearnerDetail:
     pace_week: object
     cells: list  # (topic, TopicProgress or None)
     certificates: list
+    scenarios: list = ()  # (topic, [elsx.scenarios.api.Progress]) for topics with case studies
+
+    @property
+    def decided_any(self):
+        return any(progress.decisions for _topic, cases in self.scenarios for progress in cases)
     eligibility: object = None  # elsx.eligibility.Eligibility: the one requirements list
 
     @property
@@ -485,7 +491,8 @@ def _storable(text):
 
 
 def learner_detail(course_key, learner_id, schedule):
-    """One learner's topics, certificates and requirements: 3 queries plus what added requirements read."""
+    """One learner's topics, case-study decisions, certificates and requirements: 4 queries plus what added
+    requirements read."""
     if not isinstance(learner_id, str) or not learner_id or not _storable(learner_id):
         raise NotFound(_("No such learner in this course."))
     profile = roster(course_key).filter(learner_id=learner_id).first()
@@ -503,5 +510,6 @@ def learner_detail(course_key, learner_id, schedule):
         pace_week=schedule.pace_week(profile.topics_completed),
         cells=[(topic, rows.get(topic.id)) for topic in schedule.topics],
         certificates=certificates,
+        scenarios=scenarios.choices_for_learner(course_key, learner_id, schedule.topics),
         eligibility=status,
     )

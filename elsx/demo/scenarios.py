@@ -1,12 +1,18 @@
 """Workbench scenarios: the whole course, and one scenario per topic."""
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from elsx import conf
+from elsx.capstone.api import ACTIVITY_ID as CAPSTONE_ACTIVITY
 from elsx.curriculum import get_curriculum
 
 
 def _topic_xml(topic):
-    return f"<elsx_topic topic_id={quoteattr(topic.id)} display_name={quoteattr(topic.title)}/>"
+    xml = f"<elsx_topic topic_id={quoteattr(topic.id)} display_name={quoteattr(topic.title)}/>"
+    # The capstone topic's plan builder sits right after it, as in the course export (elsx.olx).
+    if any(activity.id == CAPSTONE_ACTIVITY for activity in topic.activities) and _block_installed("elsx_capstone"):
+        xml += "<elsx_capstone/>"
+    return xml
 
 
 def whole_course_xml(curriculum=None):
@@ -28,7 +34,10 @@ def whole_course_xml(curriculum=None):
     return "".join(parts)
 
 
+@lru_cache(maxsize=None)
 def _block_installed(name):
+    # Cached: each look-up scans every installed distribution's entry points, and the workbench
+    # builds its scenarios on the first request, which must stay quick.
     from xblock.core import XBlock
     from xblock.plugin import PluginMissingError
     try:

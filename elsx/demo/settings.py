@@ -78,6 +78,15 @@ ELSX = {
     "INSTRUCTOR_BIOGRAPHY": "A sample biography for the demo: a retired police captain with twenty years of "
                             "missing-child investigations and ten years teaching command staff.",
 }
+# Shorter seat-time minimums for trying the demo (docs/engagement.md), e.g. ELSX_DEMO_MINUTES_PER_HOUR=1.
+for _name, _key, _type in (("ELSX_DEMO_MINUTES_PER_HOUR", "MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR", float),
+                           ("ELSX_DEMO_SECTION_SHARE", "SECTION_READ_SHARE", float),
+                           ("ELSX_DEMO_HEARTBEAT_SECONDS", "HEARTBEAT_SECONDS", int)):
+    if os.environ.get(_name):
+        ELSX[_key] = _type(os.environ[_name])
+# Browser tests move the engagement clock by writing seconds into this file (elsx.demo.clock).
+if os.environ.get("ELSX_DEMO_CLOCK_FILE"):
+    ELSX["CLOCK"] = "elsx.demo.clock.now"
 # Workbench user ids that act as course staff in the demo (?student=instructor).
 ELSX_DEMO_STAFF_IDS = {"instructor", "staff"}
 

@@ -2,6 +2,8 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -27,3 +29,29 @@ def get_item(mapping, key):
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+
+# The curriculum, the authors' text and the course's names are written in English.
+CONTENT_LANGUAGE = "en"
+
+
+def content_in_other_language():
+    return not (get_language() or CONTENT_LANGUAGE).lower().startswith(CONTENT_LANGUAGE)
+
+
+@register.simple_tag
+def content_lang():
+    """' lang="en"' on an element of course content when the page is in another language (WCAG 3.1.2)."""
+    return mark_safe(f' lang="{CONTENT_LANGUAGE}"') if content_in_other_language() else ""
+
+
+@register.simple_tag
+def page_lang():
+    """The active language as a BCP 47 tag for <html lang>: es-419, en."""
+    return get_language() or CONTENT_LANGUAGE
+
+
+@register.simple_tag
+def content_language_notice():
+    return content_in_other_language()

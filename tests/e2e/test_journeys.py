@@ -151,3 +151,98 @@ def test_unanswered_questions_are_named_and_linked_at_the_form(sized_page, serve
     assert page.evaluate("() => document.activeElement.name").endswith(target.id)
     page.keyboard.press("Space")
     assert check.locator(f'fieldset[data-question-id="{target.id}"]').get_attribute("aria-invalid") is None
+
+
+def complete_every_topic(page, server, student):
+    """The whole course in one page, every topic done through its own controls (the request queue)."""
+    from elsx.curriculum import get_curriculum  # pylint: disable=import-outside-toplevel
+    right = {t.id: {q.id: q.correct_option_id for q in t.questions} for t in get_curriculum().topics}
+    page.goto(server.scenario("elsx_topic.0", student))
+    page.locator(".elsx-topic").first.wait_for()
+    page.evaluate("""(right) => document.querySelectorAll('.elsx-topic').forEach((root) => {
+        root.querySelectorAll('details.elsx-section').forEach((d) => { d.open = true; });
+        root.querySelectorAll('fieldset[data-question-id]').forEach((f) => {
+            const answer = right[root.getAttribute('data-topic-id')][f.getAttribute('data-question-id')];
+            f.querySelector(`input[value="${answer}"]`).checked = true; });
+        root.querySelector('[data-region="check"]').requestSubmit();
+        root.querySelector('textarea').value = 'Our agency will brief every shift supervisor on this topic.';
+        root.querySelector('[data-region="reflection"]').requestSubmit();
+    })""", right)
+    page.wait_for_function("() => document.querySelectorAll('.elsx-topic .elsx-done').length === 10",
+                           timeout=120000)
+
+
+def line_count(locator):
+    """How many lines the element's text takes in the page as laid out."""
+    return locator.evaluate("""(el) => { const r = document.createRange(); r.selectNodeContents(el);
+        return new Set(Array.from(r.getClientRects()).map((b) => Math.round(b.top))).size; }""")
+
+
+def test_certificate_message_follows_the_certificate_and_fits_a_phone(sized_page, server, context):
+    page = sized_page
+    student = f"claimer-{page.viewport_name}"
+    complete_every_topic(page, server, student)
+    page.goto(server.scenario("elsx_certificate.0", student))
+    state = page.locator("[data-certificate-state]")
+    assert state.get_attribute("data-certificate-state") == "ready"
+    assert "ready to claim" in state.inner_text()
+    form = page.locator("form.elsx-claim")
+    form.get_by_label("Legal name").fill("Maximiliana Alvarez-Nguyen de la Cruz-Oyelaran")
+    form.get_by_label("Agency").fill("Lakeview County Sheriff's Office")
+    form.get_by_label("Role").select_option("le_executive")
+    form.get_by_role("button", name="Confirm and get my certificate").click()
+    page.locator('[data-region="issued"]').wait_for()
+    # The progress block on the same page changes with it: no stale "ready to claim".
+    page.locator('[data-certificate-state="issued"]').wait_for()
+    assert "ready to claim" not in page.locator(".elsx-progress").inner_text()
+    facts = page.locator(".elsx-cert-facts")
+    for word in facts.locator(".elsx-keep").all():
+        assert line_count(word) == 1, word.inner_text()
+    number = page.locator(".elsx-cert-number")
+    text = number.inner_text().strip()
+    lines = number.evaluate("""(el) => { const t = el.firstChild, out = {}; for (let i = 0; i < t.length; i++) {
+        const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+        const top = Math.round(r.getBoundingClientRect().top); (out[top] = out[top] || []).push(t.data[i]); }
+        return Object.values(out).map((chars) => chars.join('')); }""")
+    # Each line holds whole groups: a break only ever follows a hyphen.
+    assert all(not line or line.endswith("-") or line == lines[-1] for line in lines), lines
+    assert "".join(lines) == text
+    dt, dd = facts.locator("dt").first.bounding_box(), facts.locator("dd").first.bounding_box()
+    if page.viewport_name == "phone":
+        assert dd["y"] >= dt["y"] + dt["height"] - 1, (dt, dd)  # the label above its value
+    else:
+        assert abs(dd["y"] - dt["y"]) < 4, (dt, dd)  # side by side
+    assert_accessible(page, f"certificate issued ({page.viewport_name})")
+
+    staff = context.new_page()
+    staff.set_viewport_size(VIEWPORTS[page.viewport_name])
+    staff.goto(server.scenario("elsx_certificate.0", "instructor"))
+    revoke = staff.locator('form[data-region="revoke"]')
+    revoke.get_by_label("Certificate number").fill(text)
+    revoke.get_by_label("Reason (kept with the record)").fill("Issued in error during the test.")
+    revoke.get_by_role("button", name="Revoke").click()
+    staff.locator('[data-region="staff-result"]').get_by_text("is revoked").wait_for()
+    page.reload()
+    state = page.locator("[data-certificate-state]")
+    assert state.get_attribute("data-certificate-state") == "revoked"
+    assert "Contact course staff" in state.inner_text()
+    assert page.locator(".elsx-certificate").get_by_text("Status: revoked on").is_visible()
+    assert_accessible(page, f"certificate revoked ({page.viewport_name})")
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_spanish_pages_mark_their_language_and_the_english_content(browser, server, topic, viewport):
+    spanish = browser.new_context(viewport=VIEWPORTS[viewport], locale="es-419",
+                                  extra_http_headers={"Accept-Language": "es-419"})
+    try:
+        page = spanish.new_page()
+        root = open_topic(page, server, topic, f"lector-{viewport}")
+        assert root.get_by_role("note").get_by_text("El contenido del curso está en inglés.").is_visible()
+        assert root.locator("h2").get_attribute("lang") == "en"
+        assert root.get_by_text("Sin leer").first.is_visible()
+        assert_accessible(page, f"topic in Spanish ({viewport})")
+        page.goto(server.url("/elsx/verify/"))
+        assert page.locator("html").get_attribute("lang") == "es-419"
+        assert_accessible(page, f"verification lookup in Spanish ({viewport})", workbench=False)
+    finally:
+        spanish.close()

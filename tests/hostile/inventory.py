@@ -4,6 +4,7 @@ Add a handler or a URL to elsx and test_inventory fails until it is listed
 here; once listed, every themed module (authorization, malformed input,
 CSRF...) covers it automatically.
 """
+import time
 from datetime import timedelta
 from importlib.metadata import entry_points
 
@@ -22,6 +23,7 @@ BLOCK_XML = {
     "elsx_final": "<elsx_final/>",
     "elsx_evaluation": "<elsx_evaluation/>",
     "elsx_readiness": "<elsx_readiness/>",
+    "elsx_capstone": "<elsx_capstone/>",
 }
 
 # (block type, handler) -> policy. "GET" marks a plain XBlock.handler download.
@@ -29,12 +31,19 @@ HANDLERS = {
     ("elsx_topic", "view_section"): LEARNER,
     ("elsx_topic", "submit_check"): LEARNER,
     ("elsx_topic", "save_reflection"): LEARNER,
+    ("elsx_topic", "heartbeat"): LEARNER,
     ("elsx_topic", "studio_submit"): AUTHORING,
+    ("elsx_topic", "choose_scenario"): LEARNER,
+    ("elsx_capstone", "save_plan"): LEARNER,
+    ("elsx_capstone", "submit_plan"): LEARNER,
+    ("elsx_capstone", "withdraw_plan"): LEARNER,
+    ("elsx_capstone", "download"): LEARNER,
     ("elsx_progress", "refresh"): LEARNER,
     ("elsx_certificate", "claim"): LEARNER,
     ("elsx_certificate", "download"): LEARNER,
     ("elsx_certificate", "revoke"): STAFF_ONLY,
     ("elsx_certificate", "reissue"): STAFF_ONLY,
+    ("elsx_certificate", "reinstate"): STAFF_ONLY,
     ("elsx_cohort", "grid"): STAFF_ONLY,
     ("elsx_cohort", "refresh"): STAFF_ONLY,
     ("elsx_cohort", "learner"): STAFF_ONLY,
@@ -43,6 +52,8 @@ HANDLERS = {
     ("elsx_cohort", "issue_certificates"): STAFF_ONLY,
     ("elsx_cohort", "export"): STAFF_ONLY,
     ("elsx_cohort", "export_status"): STAFF_ONLY,
+    ("elsx_cohort", "nudge_preview"): STAFF_ONLY,
+    ("elsx_cohort", "nudge_send"): STAFF_ONLY,
     ("elsx_cohort", "download"): STAFF_ONLY,
     ("elsx_cohort", "submit_studio_edits"): AUTHORING,
     ("elsx_cohort", "review_detail"): STAFF_ONLY,
@@ -69,7 +80,8 @@ HANDLERS = {
 
 # Handlers that answer GET with a file (plain XBlock.handler); every other one is a JSON POST handler.
 DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download"), ("elsx_readiness", "summary"),
-             ("elsx_readiness", "export"), ("elsx_cohort", "training_file"), ("elsx_evaluation", "export")}
+             ("elsx_readiness", "export"), ("elsx_capstone", "download"), ("elsx_cohort", "training_file"),
+             ("elsx_evaluation", "export")}
 # JSON handlers that answer GET (the learner's own state, for the mobile apps); swept like downloads.
 GET_JSON = {("elsx_topic", "learner_state"), ("elsx_progress", "learner_state"),
             ("elsx_certificate", "learner_state")}
@@ -136,6 +148,17 @@ def _rated():
     return api.rated_items()
 
 
+def sample_plan():
+    """A complete capstone plan, typed by whoever is calling."""
+    goal = {"goal": "A goal typed by whoever is calling", "owner": "An owner", "timeline": "By month six",
+            "resources": "Staff time", "partners": "The county PSAP", "measure": "Share trained, 60% to 100%"}
+    return {"readiness": {key: {"status": "met", "evidence": "Evidence typed by the caller", "gap": ""}
+                          for key in ("executive_training", "policy", "personnel_training")},
+            "goals": [dict(goal), dict(goal), dict(goal)],
+            "communication": {"personnel": "Roll call", "partners": "MDT meeting", "community": "Council report",
+                              "first_review": "2027-03-01"}}
+
+
 def sample_request(key, alice_number):
     """A well-formed request for each handler: (JSON body or None, query string)."""
     from elsx.curriculum import get_curriculum
@@ -145,12 +168,19 @@ def sample_request(key, alice_number):
         ("elsx_topic", "view_section"): {"section": topic.section_ids()[-1]},
         ("elsx_topic", "submit_check"): {"answers": {q.id: q.correct_option_id for q in topic.questions}},
         ("elsx_topic", "save_reflection"): {"text": "A reflection typed by whoever is calling this handler."},
+        ("elsx_topic", "heartbeat"): {"section": topic.section_ids()[0], "sent_at": int(time.time() * 1000)},
         ("elsx_topic", "studio_submit"): {"title": "A title typed by whoever is calling"},
+        ("elsx_topic", "choose_scenario"): {"scenario": topic.scenarios[0].id, "stage": topic.scenarios[0].stages[0].id,
+                                            "choice": topic.scenarios[0].stages[0].choices[0].id},
+        ("elsx_capstone", "save_plan"): sample_plan(),
+        ("elsx_capstone", "submit_plan"): sample_plan(),
+        ("elsx_capstone", "withdraw_plan"): {},
         ("elsx_progress", "refresh"): {},
         ("elsx_certificate", "claim"): {"legal_name": "Claimed Name", "agency": "Claimed Agency",
                                         "role": "le_executive"},
         ("elsx_certificate", "revoke"): {"number": alice_number, "reason": "Revoked by whoever is calling"},
         ("elsx_certificate", "reissue"): {"number": alice_number, "legal_name": "Reissued Name"},
+        ("elsx_certificate", "reinstate"): {"number": alice_number, "reason": "Reinstated by whoever is calling"},
         ("elsx_cohort", "grid"): {"search": "ali"},
         ("elsx_cohort", "refresh"): {},
         ("elsx_cohort", "learner"): {"learner_id": "alice"},
@@ -159,6 +189,9 @@ def sample_request(key, alice_number):
         ("elsx_cohort", "issue_certificates"): {},
         ("elsx_cohort", "export"): {"kind": "credit", "profile": "default"},
         ("elsx_cohort", "export_status"): {"job": 1},
+        ("elsx_cohort", "nudge_preview"): {"status": "behind"},
+        ("elsx_cohort", "nudge_send"): {"status": "behind"},
+        ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": "2020-01-06"}, "defaults": []},
         ("elsx_cohort", "submit_studio_edits"): {"values": {"cohort_start": recent_start}, "defaults": []},
         ("elsx_readiness", "link"): {"agency": "Claimed Agency Police Department", "kind": "law_enforcement",
                                      "state": "CA", "executive": True},
@@ -180,9 +213,13 @@ def sample_request(key, alice_number):
         ("elsx_evaluation", "submit"): {"ratings": {item.id: 4 for item in _rated()},
                                         "comments": {"comment-other": "Typed by whoever is calling"}},
     }
+    if key == ("elsx_cohort", "download"):
+        # A download link made for staff (the export handler's answer); nobody else may use it.
+        from elsx.cohort import links
+        token = links.create("course-v1:ELSX+EXEC101+demo", "instructor", "credit", {"profile": "default"})
+        return None, f"token={token}"
     queries = {
         ("elsx_certificate", "download"): f"number={alice_number}",
-        ("elsx_cohort", "download"): "kind=credit",
         ("elsx_cohort", "training_file"): "",
         ("elsx_evaluation", "export"): "",
         ("elsx_readiness", "summary"): "",
@@ -190,6 +227,7 @@ def sample_request(key, alice_number):
         ("elsx_progress", "learner_state"): "",
         ("elsx_certificate", "learner_state"): "",
         ("elsx_readiness", "export"): "",
+        ("elsx_capstone", "download"): "",
     }
     if key in DOWNLOADS:
         return None, queries[key]

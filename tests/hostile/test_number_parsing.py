@@ -45,6 +45,15 @@ NOT_REQUEST_NUMBERS = {
     ("elsx/reflection.py", "min_words"): "settings",
     ("elsx/trainingfile/api.py", "schedule_rows"): "curriculum hours",
     ("elsx/trainingfile/api.py", "final_rules_text"): "constant grading weights",
+    ("elsx/blocks/topic.py", "_heartbeat_args"): "settings to JSON",
+    ("elsx/blocks/topic.py", "heartbeat"): "a setting",
+    ("elsx/demo/clock.py", "now"): "the offset file browser tests write (demo only)",
+    ("elsx/engagement/api.py", "*"): "settings, the server's clock and stored seconds; sent_at goes through parse_int",
+    ("elsx/estimates.py", "*"): "settings and the bundled curriculum's words, hours and minutes",
+    ("elsx/progress.py", "required_seconds"): "a setting times the curriculum's hours",
+    ("elsx/progress.py", "_acted"): "a setting",
+    ("elsx/compat.py", "_platform_user_id"): "platform user ids of stored profiles",
+    ("elsx/nudges/api.py", "min_interval"): "a setting",
 }
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from elsx.curriculum import get_curriculum
 from elsx.models import Certificate, LearnerProfile
-from tests.cohort_helpers import cohort_xml
+from tests.cohort_helpers import cohort_xml, token_of
 from tests.conftest import correct_answers, render, wrong_answers
 from tests.hostile.conftest import COURSE, STAFF, json_call, raw_call
 
@@ -47,18 +47,22 @@ def test_a_full_learner_run_and_a_staff_run_log_nothing_personal(make_block, med
     number = Certificate.objects.get(learner_id=LEARNER).number
     for path in (f"/elsx/verify/{payload['number']}", f"/elsx/verify/{payload['number']}.json"):
         assert client.get(path).status_code == 200
-    # The staff: dashboard, search, drill-down, email list, both exports, revoke, reissue, bulk issue.
+    # The staff: dashboard, search, drill-down, email list, both exports, revoke, reinstate, reissue, bulk issue.
     staff = make_block(cohort_xml(), STAFF)
     render(staff)
     assert json_call(staff, "grid", {"search": "Perpetua"})[1]["total"] == 1
     assert json_call(staff, "learner", {"learner_id": LEARNER})[0] == 200
     assert json_call(staff, "emails", {"search": "perpetua"})[1]["count"] == 1
     for kind in ("roster", "credit"):
-        assert json_call(staff, "export", {"kind": kind})[0] == 200
-        assert raw_call(staff, "download", method="GET", query=f"kind={kind}")[0] == 200
+        status, exported, _raw, _headers = json_call(staff, "export", {"kind": kind})
+        assert status == 200
+        assert raw_call(staff, "download", method="GET", query=f"token={token_of(exported['url'])}")[0] == 200
     staff_cert = make_block("<elsx_certificate/>", STAFF)
     assert json_call(staff_cert, "revoke", {"number": number, "reason": f"Wrong agency: {AGENCY}"})[0] == 200
-    assert json_call(staff_cert, "reissue", {"number": number, "legal_name": LEGAL + " Jr."})[0] == 200
+    status, reinstated, raw, _headers = json_call(staff_cert, "reinstate", {"number": number,
+                                                                           "reason": f"{LEGAL} by mistake"})
+    assert status == 200, raw[:300]
+    assert json_call(staff_cert, "reissue", {"number": reinstated["number"], "legal_name": LEGAL + " Jr."})[0] == 200
     assert json_call(staff, "issue_certificates", {})[0] == 200
 
     logged = [record for record in caplog.records if record.levelno >= logging.INFO]

@@ -8,7 +8,7 @@ import pytest
 
 from elsx.certificates import numbers, render as pdf_render
 from elsx.models import Certificate, LearnerProfile
-from tests.cohort_helpers import cohort_xml
+from tests.cohort_helpers import cohort_xml, token_of
 from tests.conftest import render
 from tests.hostile.conftest import COURSE, STAFF, finish_course, json_call, raw_call
 
@@ -165,9 +165,43 @@ def test_every_csv_neutralises_formulas(make_block, hostile, kind):
                 claimed_at=LearnerProfile.objects.get(learner_id=HOSTILE).last_activity_at)
             api.issue(COURSE, f"formula-{index}")
     staff = make_block(cohort_xml(), STAFF)
-    status, _payload, body, headers = raw_call(staff, "download", method="GET", query=f"kind={kind}")
+    exported = json_call(staff, "export", {"kind": kind})[1]
+    status, _payload, body, headers = raw_call(staff, "download", method="GET",
+                                               query=f"token={token_of(exported['url'])}")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     cells = csv_cells(body)
     dangerous = [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert dangerous == []
     assert "'" + FORMULA_NAME in cells  # neutralised, not dropped
+
+
+# --- formula neutralisation: the first visible character, after NFKC ---------------
+
+NEUTRALISED = {
+    "full-width =": "\uff1d1+1", "full-width +": "\uff0b1", "full-width -": "\uff0d1", "full-width @": "\uff20SUM(A1)",
+    "small =": "\ufe661+1", "ZWSP then =": "\u200b=1+1", "BOM then =": "\ufeff=1+1",
+    "Mongolian vowel separator then =": "\u180e=1+1", "space then =": " =1+1", "NBSP then =": "\u00a0=1+1",
+    "ideographic space then =": "\u3000=1+1", "spaces and ZWJ then @": "  \u200d@SUM(A1)", "LF then =": "\n=1",
+    "tab": "\tcmd", "CR": "\rcmd", "plain =": "=1+1", "Hangul filler then =": "\u3164=1",
+}
+KEPT = ["Smith-Jones", "O'Brien", "alicia@example.org", "Ａｌｉｃｅ", "\u200bAlice", " Alice", "", "11.0",
+        "Policía Municipal", "王小明"]
+
+
+@pytest.mark.parametrize("name", list(NEUTRALISED))
+def test_formula_starts_hidden_behind_invisibles_or_full_width_are_neutralised(name):
+    from elsx.cohort.exports import neutralise
+    value = NEUTRALISED[name]
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", KEPT)
+def test_ordinary_text_is_left_as_it_is(value):
+    from elsx.cohort.exports import neutralise
+    assert neutralise(value) == value
+
+
+def test_the_header_row_is_neutralised_too():
+    from elsx.cohort.exports import csv_lines
+    lines = list(csv_lines(["=Name", "\uff20Email"], [["a", "b"]]))
+    assert lines[0].lstrip("\ufeff").startswith("'=Name,'\uff20Email")

@@ -1,4 +1,4 @@
-/* Certificate block: sends the claim form, and the staff revoke/reissue forms. */
+/* Certificate block: sends the claim form, and the staff revoke/reissue/reinstate forms. */
 function ElsxCertificate(runtime, element) {
   "use strict";
   var common = window.ElsxCommon;
@@ -59,9 +59,11 @@ function ElsxCertificate(runtime, element) {
         if (issued) { issued.focus(); }
         common.announceProgress();
       });
-    } else if (region === "revoke" || region === "reissue") {
+    } else if (region === "revoke" || region === "reissue" || region === "reinstate") {
       event.preventDefault();
       send(form, region, values(form, region === "reissue"), function (body) {
+        common.fill(root, "body", body.html);
+        common.announceProgress();
         var result = common.region(root, "staff-result");
         if (result) { result.textContent = body.message; result.focus(); }
         form.reset();

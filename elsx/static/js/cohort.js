@@ -169,6 +169,26 @@ function ElsxCohort(runtime, element, args) {
     } else if (action === "export-credit") {
       var profile = common.region(root, "profile");
       send("export", {kind: "credit", profile: profile ? profile.value : "default"}, download);
+    } else if (action === "nudge-preview" || action === "nudge-send") {
+      var nudge = common.region(root, "nudge");
+      // Send goes to the selection that was previewed, even if the filters changed since.
+      var chosen = action === "nudge-send" && nudge.selection ? nudge.selection : filters();
+      nudge.selection = chosen;
+      send(action.replace("-", "_"), chosen, function (body) {
+        if (action === "nudge-preview") {
+          common.fill(root, "nudge", body.html);
+          nudge.hidden = false;
+          common.region(root, "nudge-preview").focus();
+        } else {
+          nudge.hidden = true;
+          common.fill(root, "notice", body.html);
+          target = root.querySelector('[data-action="nudge-preview"]');
+          if (target) { target.focus(); }
+        }
+      });
+    } else if (action === "nudge-cancel") {
+      common.region(root, "nudge").hidden = true;
+      root.querySelector('[data-action="nudge-preview"]').focus();
     } else if (action === "issue") {
       if (!window.confirm(text.confirmIssue)) { return; }
       send("issue_certificates", {}, function (body) {

@@ -55,6 +55,9 @@ function ElsxTopicStudio(runtime, element, args) {
         return {id: field(item, "id"), prompt: field(item, "prompt"), explanation: field(item, "explanation"),
                 options: options};
       });
+    data.scenarios = children(root.querySelector('[data-list="scenarios"]'), '[data-item="scenario"]')
+      .map(function (item) { return field(item, "xml"); })
+      .filter(function (text) { return text.trim(); });
     return data;
   }
 
@@ -70,10 +73,25 @@ function ElsxTopicStudio(runtime, element, args) {
       options.appendChild(fromTemplate("option"));
       options.appendChild(fromTemplate("option"));
       root.querySelector('[data-list="questions"]').appendChild(question);
+    } else if (action === "add-scenario") {
+      root.querySelector('[data-list="scenarios"]').appendChild(fromTemplate("scenario"));
     } else if (action === "add-option") {
       button.parentNode.querySelector('[data-list="options"]').appendChild(fromTemplate("option"));
     } else if (action === "remove") {
-      button.closest("[data-item]").remove();
+      // Out of the form at once, but one click brings it back where it was.
+      var item = button.closest("[data-item]");
+      var placeholder = fromTemplate("removed");
+      placeholder.querySelector('[data-region="removed-what"]').textContent = button.dataset.removedLabel || "";
+      placeholder.removedItem = item;
+      item.replaceWith(placeholder);
+      placeholder.querySelector('[data-action="undo"]').focus();
+    } else if (action === "undo") {
+      var slot = button.closest(".elsx-studio__removed");
+      slot.replaceWith(slot.removedItem);
+      slot.removedItem.querySelector("input, textarea, select, button").focus();
+    } else if (action === "save-anyway") {
+      save(true);
+      return;
     } else if (action === "cancel") {
       notify("cancel");
       return;
@@ -83,16 +101,47 @@ function ElsxTopicStudio(runtime, element, args) {
     groupRadios();
   });
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
+  var returned = common.region(root, "returned");
+  function list(name, items) {
+    var target = common.region(root, name);
+    target.textContent = "";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      if (item.severity) { li.className = "elsx-studio__problem elsx-studio__problem--" + item.severity; }
+      li.textContent = item.message || item;
+      target.appendChild(li);
+    });
+    return items.length;
+  }
+  /* Every problem the server returned and everything the sanitizer removed, beside the Save button. */
+  function showReturned(body, needsConfirmation) {
+    var problems = list("returned-problems", (body && body.problems) || []);
+    var removed = list("returned-removed", (body && body.removed) || []);
+    common.region(root, "returned-removed-intro").hidden = !removed;
+    root.querySelector('[data-action="save-anyway"]').hidden = !needsConfirmation;
+    returned.hidden = !(problems || removed || needsConfirmation);
+    return !returned.hidden;
+  }
+  function save(confirmed) {
     common.clearError(root);
+    var saved = common.region(root, "saved");
+    saved.textContent = "";
+    var data = collect();
+    if (confirmed) { data.confirm = true; }
     notify("save", {state: "start", message: text.saving || gettext("Saving")});
-    common.post(runtime, element, "studio_submit", collect()).then(function (result) {
+    common.post(runtime, element, "studio_submit", data).then(function (result) {
       if (result.ok) {
-        common.region(root, "saved").textContent = text.saved || gettext("Saved.");
+        saved.textContent = text.saved || gettext("Saved.");
+        if (showReturned(result.body, false)) { returned.focus(); }
+        notify("save", {state: "end"});
+      } else if (result.status === 409 && result.body && result.body.needs_confirmation) {
+        common.showError(root, result.body.error);
+        showReturned(result.body, true);
+        root.querySelector('[data-action="save-anyway"]').focus();
         notify("save", {state: "end"});
       } else {
         var message = (result.body && result.body.error) || text.failed || gettext("The topic could not be saved.");
+        showReturned(result.body, false);
         common.showError(root, message);
         notify("error", {title: text.failed || gettext("The topic could not be saved."), message: message});
       }
@@ -100,6 +149,10 @@ function ElsxTopicStudio(runtime, element, args) {
       common.showError(root, text.offline || gettext("The topic could not be saved. Check your connection and try again."));
       notify("error", {title: text.failed || gettext("The topic could not be saved."), message: ""});
     });
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    save(false);
   });
 
   groupRadios();

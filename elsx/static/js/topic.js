@@ -1,5 +1,5 @@
-/* Topic block: marks sections read, submits the knowledge check, saves the reflection. */
-function ElsxTopic(runtime, element) {
+/* Topic block: opens sections, submits the knowledge check, saves the reflection, sends heartbeats. */
+function ElsxTopic(runtime, element, args) {
   "use strict";
   var common = window.ElsxCommon;
   var root = common.domElement(element).querySelector(".elsx-topic") || common.domElement(element);
@@ -8,6 +8,8 @@ function ElsxTopic(runtime, element) {
   function apply(body) {
     common.fill(root, "status", body.status_html);
     common.fill(root, "checklist", body.checklist_html);
+    if (body.time_html) { common.fill(root, "time", body.time_html); }
+    (body.sections_viewed || []).forEach(markRead);
     common.announceProgress();
   }
 
@@ -52,12 +54,19 @@ function ElsxTopic(runtime, element) {
     var mark = common.region(root, "read-" + details.getAttribute("data-section-id"));
     if (mark) { mark.setAttribute("data-state", state); }
   }
+  function markRead(id) {
+    var details = root.querySelector('details.elsx-section[data-section-id="' + id + '"]');
+    if (details) { setSectionState(details, "read"); }
+  }
   Array.prototype.forEach.call(root.querySelectorAll("details.elsx-section"), function (details) {
     details.addEventListener("toggle", function () {
       if (!details.open || details.getAttribute("data-state") !== "unread") { return; }
       setSectionState(details, "reading");
-      send("view_section", {section: details.getAttribute("data-section-id")}, function () {
-        setSectionState(details, "read");
+      send("view_section", {section: details.getAttribute("data-section-id")}, function (body) {
+        // Read at once only where no reading time is asked for; else heartbeats with it open make it read.
+        if ((body.sections_viewed || []).indexOf(details.getAttribute("data-section-id")) >= 0) {
+          setSectionState(details, "read");
+        }
       });
     });
   });
@@ -170,4 +179,61 @@ function ElsxTopic(runtime, element) {
       return true;
     });
   });
+
+  // Heartbeats go straight out, not through the action queue: a lost one is simply not credited,
+  // and the next is credited from the last that arrived (docs/engagement.md).
+  function heartbeat() {
+    var open = root.querySelector("details.elsx-section[open]");
+    var data = {sent_at: Date.now()};
+    if (open) { data.section = open.getAttribute("data-section-id"); }
+    common.post(runtime, handlerElement, "heartbeat", data).then(function (reply) {
+      if (!reply.ok) { return; }
+      if (reply.body.status_html) { apply(reply.body); } else if (reply.body.time_html) { common.fill(root, "time", reply.body.time_html); }
+      (reply.body.sections_read || []).forEach(markRead);
+    }, function () { /* offline: nothing to do */ });
+  }
+  window.ElsxEngagement.configure(((args && args.heartbeatSeconds) || 30) * 1000,
+                                  ((args && args.idleSeconds) || 300) * 1000);
+  window.ElsxEngagement.register({root: root, beat: heartbeat});
+  /* Case studies and the capstone plan live in activities.js. */
+  if (window.ElsxTopicActivities) { window.ElsxTopicActivities(runtime, element, root); }
 }
+
+/* One heartbeat per period for the whole page: only while the page is visible and the learner used
+   keyboard, pointer, scroll or touch within the idle cutoff, or media plays; sent by the topic most in
+   view, so a page showing all ten topics credits the one being read. */
+window.ElsxEngagement = window.ElsxEngagement || (function () {
+  "use strict";
+  var topics = [], timer = null, lastInput = Date.now();
+  var config = {period: 30000, idle: 300000};
+  function noteInput() { lastInput = Date.now(); }
+  ["keydown", "pointerdown", "pointermove", "wheel", "scroll", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, noteInput, {passive: true, capture: true});
+  });
+  function mediaPlaying() {
+    return Array.prototype.some.call(document.querySelectorAll(".elsx-topic video, .elsx-topic audio"),
+      function (media) { return !media.paused && !media.ended; });
+  }
+  function shown(topic) {
+    var box = topic.root.getBoundingClientRect();
+    return Math.max(0, Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0));
+  }
+  function active() {
+    return document.visibilityState === "visible" && (Date.now() - lastInput <= config.idle || mediaPlaying());
+  }
+  function tick() {
+    if (!active() || !topics.length) { return; }
+    var best = topics.reduce(function (a, b) { return shown(b) > shown(a) ? b : a; });
+    if (shown(best) > 0) { best.beat(); }
+  }
+  function start() {
+    if (timer) { window.clearInterval(timer); }
+    timer = window.setInterval(tick, config.period);
+  }
+  return {
+    register: function (topic) { topics.push(topic); if (!timer) { start(); } },
+    configure: function (period, idle) { config.period = period; config.idle = idle; if (timer) { start(); } },
+    active: active,
+    tick: tick
+  };
+}());

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('elsx', '0004_agency'),
+        ('elsx', '0008_content'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""A small audit trail of staff actions on certificates (revoke, reissue, reinstate)."""

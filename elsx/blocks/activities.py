@@ -1,0 +1,30 @@
+"""The topic block's case studies: the learner's decisions in the view, and the handler that records one.
+
+Kept apart from elsx.blocks.topic so that block stays readable; TopicBlock mixes this in.
+Logic lives in elsx.scenarios.api.
+"""
+from django.utils.translation import gettext as _
+
+from elsx import templating
+from elsx.blocks.base import json_handler
+from elsx.errors import InvalidInput
+from elsx.scenarios import api as scenarios
+
+
+class TopicActivitiesMixin:
+    """Needs topic(), course_key() and dom_id() from the block."""
+
+    def activity_context(self, topic, learner):
+        """What topic_cases.html needs beyond the topic: this learner's decisions so far."""
+        learner_id = None if learner.is_anonymous else learner.id
+        return {"scenario_progress": scenarios.topic_progress(self.course_key(), learner_id, topic)}
+
+    @json_handler()
+    def choose_scenario(self, data, learner):
+        if set(data) != {"scenario", "stage", "choice"}:
+            raise InvalidInput(_("Send exactly these fields: scenario, stage, choice."))
+        topic = self.topic()
+        progress, _created = scenarios.choose(self.course_key(), learner.id, topic, data["scenario"],
+                                              data["stage"], data["choice"])
+        context = {"topic": topic, "dom_id": self.dom_id(), "progress": progress, "scenario": progress.scenario}
+        return {"scenario_html": templating.render("elsx/topic_scenario.html", context), "done": progress.done}

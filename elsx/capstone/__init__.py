@@ -1,0 +1,1 @@
+"""The capstone Community Action Plan: readiness, goals and a communication plan, per learner."""

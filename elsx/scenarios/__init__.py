@@ -1,0 +1,1 @@
+"""Learners' decisions in a topic's case studies (the <scenario> element)."""

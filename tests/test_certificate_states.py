@@ -1,0 +1,105 @@
+"""Certificate states the API must refuse or keep: superseded and revoked ones, retired learners, dates.
+
+PDF rendering is stubbed (test_certificates_pdf renders for real): these tests are about rows.
+"""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from elsx.certificates import api
+from elsx.errors import Conflict, NotAllowed
+from elsx.models import Certificate, LearnerProfile, TopicProgress
+from elsx.retirement import retire_learner
+from tests.certificates_helpers import CLAIM, COURSE, complete_topics, learner, mark_claimed, media  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stub_pdf(media, monkeypatch):
+    monkeypatch.setattr(api, "render_pdf", lambda prepared: b"%PDF-1.7 stub")
+    return media
+
+
+def _issued(learner_id="learner-1"):
+    return api.claim(COURSE, complete_topics(learner_id), **CLAIM)
+
+
+def test_a_superseded_certificate_cannot_be_revoked(stub_pdf):
+    """Revoking is for the current, valid certificate; the successor is what staff revoke."""
+    old = _issued()
+    new = api.reissue(old.number, by="staff-1", legal_name="Dana M. Okonkwo-Sánchez")
+    with pytest.raises(Conflict) as caught:
+        api.revoke(old.number, "Issued in error.", by="staff-1")
+    assert caught.value.extra["status"] == Certificate.STATUS_SUPERSEDED
+    old.refresh_from_db()
+    assert (old.status, old.revoked_at, old.revoke_reason, old.revoked_by) == (Certificate.STATUS_SUPERSEDED, None, "", "")
+    assert api.revoke(new.number, "Issued in error.", by="staff-1").status == Certificate.STATUS_REVOKED
+
+
+def test_revoke_records_who_when_and_why(stub_pdf):
+    cert = _issued()
+    before = timezone.now()
+    revoked = api.revoke(cert.number, "  Issued in error.  ", by=learner("staff-7", staff=True))
+    stored = Certificate.objects.get(pk=cert.pk)
+    assert (stored.status, stored.revoke_reason, stored.revoked_by) == (Certificate.STATUS_REVOKED, "Issued in error.",
+                                                                         "staff-7")
+    assert before <= stored.revoked_at <= timezone.now() and revoked.revoked_at == stored.revoked_at
+    assert api.verify(cert.number).valid is False
+    with pytest.raises(Conflict):
+        api.revoke(cert.number, "Again, please.", by="staff-7")
+
+
+def test_a_retired_learners_claim_writes_nothing_back(stub_pdf):
+    who = complete_topics("retiree")
+    retire_learner("retiree", COURSE)
+    # retirement keeps progress but scrubs the profile; a later claim must not refill it
+    assert TopicProgress.objects.filter(learner_id="retiree", completed_at__isnull=False).count() == 10
+    before = LearnerProfile.objects.filter(learner_id="retiree").values().get()
+    with pytest.raises(NotAllowed):
+        api.claim(COURSE, who, **CLAIM)
+    after = LearnerProfile.objects.filter(learner_id="retiree").values().get()
+    assert after == before
+    assert (after["legal_name"], after["full_name"], after["email"], after["claimed_at"]) == ("", "", "", None)
+    assert not Certificate.objects.filter(learner_id="retiree").exists()
+
+
+def test_a_retired_learner_is_not_issued_in_bulk(stub_pdf):
+    complete_topics("retiree")
+    mark_claimed("retiree")
+    retire_learner("retiree", COURSE)
+    with pytest.raises(NotAllowed):
+        api.issue(COURSE, "retiree")
+    assert api.issue_for_course(COURSE)["issued"] == 0
+    assert not Certificate.objects.exists()
+
+
+def test_the_printed_dates_are_the_first_visit_and_the_last_completion(stub_pdf):
+    cert = _issued()
+    rows = TopicProgress.objects.filter(learner_id="learner-1")
+    first_visit = min(row.first_viewed_at for row in rows)
+    last_done = max(row.completed_at for row in rows)
+    assert cert.started_on == timezone.localdate(first_visit) and cert.completed_on == timezone.localdate(last_done)
+    assert cert.started_on < cert.completed_on  # the fixture spreads topics over days
+
+
+def test_the_printed_dates_are_local_dates(stub_pdf, settings):
+    settings.TIME_ZONE = "America/Chicago"
+    complete_topics("late")
+    # the last completion moved to 03:00 UTC: still the evening before in Chicago
+    last = TopicProgress.objects.filter(learner_id="late").order_by("-completed_at").first()
+    late = (last.completed_at + timedelta(days=1)).replace(hour=3, minute=0)
+    TopicProgress.objects.filter(pk=last.pk).update(completed_at=late)
+    cert = api.claim(COURSE, learner("late"), **CLAIM)
+    assert cert.completed_on == (late - timedelta(hours=6)).date() == late.date() - timedelta(days=1)
+
+
+def test_the_snapshot_carries_the_claim_and_the_course(stub_pdf):
+    cert = _issued()
+    for field in ("legal_name", "agency", "role", "state_training_id", "state"):
+        assert getattr(cert, field) == CLAIM[field]
+    assert (cert.generation, cert.status, cert.revoked_at, cert.revoke_reason, cert.revoked_by) == (
+        1, Certificate.STATUS_VALID, None, "", "")
+    assert str(cert.credit_hours) == "11.00" and cert.course_number == "ELS-MEC-101"
+    assert cert.superseded_by_id is None and cert.pdf_sha256 and cert.pdf_path.startswith("elsx/certificates/")

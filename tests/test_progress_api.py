@@ -1,0 +1,245 @@
+"""elsx.progress through its public functions, with a fake clock: boundaries and state changes."""
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from decimal import Decimal
+
+import pytest
+
+from elsx import progress
+from elsx.curriculum import get_curriculum
+from elsx.errors import InvalidInput, NotAllowed
+from elsx.learners import Learner
+from elsx.models import LearnerProfile, TopicProgress
+from tests.clock import fake_clock
+from tests.progress_helpers import REFLECTION, complete_topic, correct_answers
+
+pytestmark = pytest.mark.django_db
+COURSE = "course-v1:ELSX+EXEC101+demo"
+T0 = datetime(2026, 11, 2, 15, 0, tzinfo=dt_timezone.utc)
+WHO = Learner(id="p1", full_name="Pat One", email="p1@example.org", username="p1")
+
+
+@pytest.fixture
+def topic():
+    return get_curriculum().topic("vulnerable-populations")
+
+
+@pytest.fixture
+def clock():
+    with fake_clock(T0) as fake:
+        yield fake
+
+
+def answers_with(topic, wrong):
+    """Correct answers except for the first `wrong` questions."""
+    answers = correct_answers(topic)
+    for question in topic.questions[:wrong]:
+        answers[question.id] = next(o.id for o in question.options if not o.correct)
+    return answers
+
+
+def test_six_questions_grade_to_known_scores(topic):
+    assert len(topic.questions) == 6
+    scores = [progress.grade(topic, answers_with(topic, wrong))[:2] for wrong in range(7)]
+    assert scores == [(100, 6), (83, 5), (67, 4), (50, 3), (33, 2), (17, 1), (0, 0)]
+    _score, _correct, feedback = progress.grade(topic, answers_with(topic, 1))
+    first = topic.questions[0]
+    assert feedback[first.id] == {"correct": False, "explanation": first.explanation}
+    assert all(feedback[q.id]["correct"] for q in topic.questions[1:])
+
+
+def test_a_score_exactly_at_the_pass_mark_passes(topic, clock):
+    result = progress.submit_check(COURSE, WHO, topic, answers_with(topic, 1), pass_mark=83)
+    assert (result.score, result.passed, result.pass_mark, result.correct, result.total) == (83, True, 83, 5, 6)
+    assert result.state.passed and TopicProgress.objects.get(learner_id="p1").check_passed_at is not None
+
+
+def test_one_point_below_the_pass_mark_fails(topic, clock):
+    result = progress.submit_check(COURSE, WHO, topic, answers_with(topic, 1), pass_mark=84)
+    assert (result.score, result.passed) == (83, False) and not result.state.passed
+    assert TopicProgress.objects.get(learner_id="p1").check_passed_at is None
+
+
+def test_attempts_best_and_last_scores(topic, clock):
+    first = progress.submit_check(COURSE, WHO, topic, correct_answers(topic), 80)
+    passed_at = TopicProgress.objects.get(learner_id="p1").check_passed_at
+    again = progress.submit_check(COURSE, WHO, topic, correct_answers(topic), 80)
+    assert (first.attempts, first.duplicate, again.attempts, again.duplicate) == (1, False, 1, True)
+    worse = progress.submit_check(COURSE, WHO, topic, answers_with(topic, 6), 80)
+    row = TopicProgress.objects.get(learner_id="p1")
+    assert (worse.attempts, worse.best_score, worse.duplicate, row.last_score, row.best_score) == (2, 100, False, 0, 100)
+    assert row.last_answers == answers_with(topic, 6)
+    assert row.check_passed_at == passed_at and worse.state.passed  # a later fail doesn't unpass
+
+
+def test_a_first_failing_attempt_then_a_pass(topic, clock):
+    progress.submit_check(COURSE, WHO, topic, answers_with(topic, 6), 80)
+    row = TopicProgress.objects.get(learner_id="p1")
+    assert (row.attempts, row.best_score, row.last_score, row.check_passed_at) == (1, 0, 0, None)
+    result = progress.submit_check(COURSE, WHO, topic, correct_answers(topic), 80)
+    assert result.best_score == 100 and result.attempts == 2 and result.state.passed
+
+
+def test_completion_needs_all_three_and_happens_once(topic, clock):
+    for section_id in topic.section_ids()[:-1]:
+        state, newly = progress.view_section(COURSE, WHO, topic, section_id)
+        assert not newly and not state.all_sections_viewed
+    assert TopicProgress.objects.get(learner_id="p1").sections_viewed_at is None
+    progress.submit_check(COURSE, WHO, topic, correct_answers(topic), 80)
+    state, newly = progress.save_reflection(COURSE, WHO, topic, REFLECTION)
+    assert not newly and state.status == progress.STATUS_IN_PROGRESS and state.completed_at is None
+    state, newly = progress.view_section(COURSE, WHO, topic, topic.section_ids()[-1])
+    assert newly and state.completed and state.status == progress.STATUS_COMPLETE and state.all_sections_viewed
+    row = TopicProgress.objects.get(learner_id="p1")
+    assert row.sections_viewed_at == row.completed_at
+    state, newly = progress.view_section(COURSE, WHO, topic, topic.section_ids()[0])
+    assert not newly and state.completed_at == row.completed_at
+    profile = LearnerProfile.objects.get(learner_id="p1")
+    assert (profile.topics_completed, profile.hours_earned) == (1, topic.hours)
+
+
+def test_viewing_a_section_twice_records_it_once(topic, clock):
+    section = topic.section_ids()[0]
+    progress.view_section(COURSE, WHO, topic, section)
+    state, _newly = progress.view_section(COURSE, WHO, topic, section)
+    assert state.sections_viewed == [section] and TopicProgress.objects.get(learner_id="p1").sections_viewed == [section]
+
+
+@pytest.mark.parametrize("section", ["nope", None, 3, ["a"]])
+def test_unknown_sections_are_refused(topic, section):
+    with pytest.raises(InvalidInput) as caught:
+        progress.view_section(COURSE, WHO, topic, section)
+    assert caught.value.field == "section" and not TopicProgress.objects.exists()
+
+
+def test_nine_of_ten_topics_is_not_a_complete_course(clock):
+    topics = get_curriculum().topics
+    for topic in topics[:-1]:
+        complete_topic(COURSE, WHO, topic)
+    profile = LearnerProfile.objects.get(learner_id="p1")
+    assert profile.topics_completed == 9 and profile.completed_at is None
+    assert profile.hours_earned == sum((t.hours for t in topics[:-1]), Decimal("0"))
+    assert not progress.course_progress(COURSE, "p1").complete
+    complete_topic(COURSE, WHO, topics[-1])
+    profile.refresh_from_db()
+    last = TopicProgress.objects.get(learner_id="p1", topic_id=topics[-1].id)
+    assert profile.topics_completed == 10 and profile.completed_at == last.completed_at
+    assert profile.hours_earned == get_curriculum().hours
+    course = progress.course_progress(COURSE, "p1")
+    assert course.complete and course.next_topic is None and course.remaining == []
+
+
+def test_refresh_summary_drops_completion_when_a_topic_is_no_longer_complete(clock):
+    for topic in get_curriculum().topics:
+        complete_topic(COURSE, WHO, topic)
+    TopicProgress.objects.filter(learner_id="p1", topic_id="vulnerable-populations").update(completed_at=None)
+    profile = LearnerProfile.objects.get(learner_id="p1")
+    progress.refresh_summary(profile)
+    assert profile.topics_completed == 9 and profile.completed_at is None
+
+
+def test_refresh_summary_ignores_rows_of_topics_no_longer_in_the_curriculum(clock):
+    complete_topic(COURSE, WHO, get_curriculum().topics[0])
+    TopicProgress.objects.create(course_key=COURSE, learner_id="p1", topic_id="retired-topic", completed_at=T0)
+    profile = LearnerProfile.objects.get(learner_id="p1")
+    progress.refresh_summary(profile)
+    assert profile.topics_completed == 1
+
+
+def test_course_progress_counts_hours_and_the_next_topic(clock):
+    topics = get_curriculum().topics
+    complete_topic(COURSE, WHO, topics[1])
+    course = progress.course_progress(COURSE, "p1")
+    assert (course.topics_completed, course.topics_total, course.hours_earned) == (1, 10, topics[1].hours)
+    assert course.next_topic == topics[0] and [t.id for t, _s in course.remaining][:2] == [topics[0].id, topics[2].id]
+    assert course.hours_total == get_curriculum().hours and not course.complete
+
+
+def test_a_reflection_saved_again_unchanged_keeps_its_time(topic, clock):
+    first, _ = progress.save_reflection(COURSE, WHO, topic, REFLECTION)
+    again, _ = progress.save_reflection(COURSE, WHO, topic, REFLECTION)
+    assert again.reflection_saved_at == first.reflection_saved_at
+    changed, _ = progress.save_reflection(COURSE, WHO, topic, REFLECTION + " Also training.")
+    assert changed.reflection_saved_at > first.reflection_saved_at
+    assert changed.reflection == REFLECTION + " Also training."
+
+
+def test_visits_move_last_activity_at_most_every_five_minutes(topic, clock):
+    progress.record_visit(COURSE, WHO, topic)
+    profile = LearnerProfile.objects.get(learner_id="p1")
+    first = profile.last_activity_at
+    assert profile.first_activity_at == first and TopicProgress.objects.get(learner_id="p1").first_viewed_at
+    clock.set(first + timedelta(minutes=4))
+    progress.record_visit(COURSE, WHO, topic)
+    assert LearnerProfile.objects.get(learner_id="p1").last_activity_at == first
+    clock.set(first + timedelta(minutes=6))
+    state = progress.record_visit(COURSE, WHO, topic)
+    profile.refresh_from_db()
+    assert profile.last_activity_at == first + timedelta(minutes=6) and profile.first_activity_at == first
+    assert state.first_viewed_at == TopicProgress.objects.get(learner_id="p1").first_viewed_at
+    assert state.status == progress.STATUS_IN_PROGRESS
+
+
+def test_a_new_topic_state_is_not_started(topic):
+    state = progress.topic_state(COURSE, "p1", topic)
+    assert state.status == progress.STATUS_NOT_STARTED and state.attempts == 0 and not state.completed
+
+
+def test_the_profile_follows_the_runtimes_name_and_email_unless_retired(topic):
+    progress.ensure_profile(COURSE, WHO)
+    renamed = Learner(id="p1", full_name="Pat Renamed", email="new@example.org", username="p1")
+    assert progress.ensure_profile(COURSE, renamed).full_name == "Pat Renamed"
+    assert LearnerProfile.objects.get(learner_id="p1").email == "new@example.org"
+    LearnerProfile.objects.filter(learner_id="p1").update(retired_at=T0, full_name="", email="", username="")
+    profile = progress.ensure_profile(COURSE, WHO)
+    stored = LearnerProfile.objects.get(learner_id="p1")
+    assert (stored.full_name, stored.email, stored.username) == ("", "", "")
+    assert profile.full_name == ""
+
+
+def test_empty_runtime_fields_never_blank_a_profile():
+    progress.ensure_profile(COURSE, WHO)
+    progress.ensure_profile(COURSE, Learner(id="p1", full_name="", email="", username=""))
+    stored = LearnerProfile.objects.get(learner_id="p1")
+    assert (stored.full_name, stored.email) == ("Pat One", "p1@example.org")
+
+
+@pytest.mark.parametrize("who", [None, Learner(id="", is_authenticated=False)])
+def test_anonymous_learners_are_refused(topic, who):
+    with pytest.raises(NotAllowed):
+        progress.submit_check(COURSE, who, topic, correct_answers(topic), 80)
+    assert not TopicProgress.objects.exists()
+
+
+@pytest.mark.parametrize("answers, field_message", [
+    ([], "Answers must be an object"), ({"zz": "a"}, "Unknown question id(s): zz."),
+])
+def test_malformed_answers_are_refused(topic, answers, field_message):
+    with pytest.raises(InvalidInput) as caught:
+        progress.validate_answers(topic, answers)
+    assert caught.value.field == "answers" and field_message in str(caught.value)
+
+
+def test_unanswered_questions_are_named(topic):
+    answers = correct_answers(topic)
+    first = topic.questions[0].id
+    answers[first] = ""
+    with pytest.raises(InvalidInput) as caught:
+        progress.validate_answers(topic, answers)
+    assert caught.value.extra["unanswered"] == [first] and "Question 1 " in str(caught.value)
+
+
+def test_an_unknown_option_is_refused(topic):
+    answers = correct_answers(topic)
+    answers[topic.questions[0].id] = "no-such-option"
+    with pytest.raises(InvalidInput, match="no-such-option"):
+        progress.validate_answers(topic, answers)
+
+
+def test_last_feedback_replays_the_last_attempt(topic, clock):
+    assert progress.last_feedback(topic, progress.topic_state(COURSE, "p1", topic)) is None
+    progress.submit_check(COURSE, WHO, topic, answers_with(topic, 1), 80)
+    score, correct, _feedback = progress.last_feedback(topic, progress.topic_state(COURSE, "p1", topic))
+    assert (score, correct) == (83, 5)
+    TopicProgress.objects.filter(learner_id="p1").update(last_answers={"gone": "x"})
+    assert progress.last_feedback(topic, progress.topic_state(COURSE, "p1", topic)) is None
