@@ -39,6 +39,8 @@ BLOCKS = {
     "elsx_progress": "elsx.blocks.progress:ProgressBlock",
     "elsx_certificate": "elsx.blocks.certificate:CertificateBlock",
     "elsx_cohort": "elsx.blocks.cohort:CohortBlock",
+    "elsx_final": "elsx.blocks.final:FinalAssessmentBlock",
+    "elsx_evaluation": "elsx.blocks.evaluation:EvaluationBlock",
     "elsx_readiness": "elsx.blocks.readiness:ReadinessBlock",
     "elsx_capstone": "elsx.blocks.capstone:CapstoneBlock",
 }

@@ -49,6 +49,26 @@ DEFAULTS = {
     "PROVIDER_LOGO": "",
     # Approving authorities, printed only when set: [{"authority": "California POST", "number": "1234-56789"}]
     "APPROVALS": [],
+    # What a POST commission checks (docs/commission.md). Off: the ten topics alone earn the certificate.
+    "COMMISSION": False,
+    # Final assessment: questions per attempt, pass mark (%), attempts, minutes between attempts.
+    "FINAL_QUESTIONS": 25,
+    "FINAL_PASS_MARK": 80,
+    "FINAL_MAX_ATTEMPTS": 3,
+    "FINAL_WAIT_MINUTES": 0,
+    # Evaluation comments are shown to staff only once this many learners have answered.
+    "EVALUATION_COMMENTS_MIN": 5,
+    "AFFIRMATION_TEXT": "I affirm that I personally completed all of this training, including the final "
+                        "assessment, and that no one completed any part of it for me.",
+    # Reflection minimum in words when COMMISSION is on; per-topic overrides.
+    "REFLECTION_MIN_WORDS": 150,
+    "REFLECTION_MIN_WORDS_BY_TOPIC": {"community-action-planning": 400},
+    # Topics that complete only when a facilitator accepts the work.
+    "REVIEW_TOPICS": ["community-action-planning"],
+    # For the training file a coordinator sends to a commission.
+    "INSTRUCTOR_NAME": "",
+    "INSTRUCTOR_TITLE": "",
+    "INSTRUCTOR_BIOGRAPHY": "",
     # Engaged time (docs/engagement.md). The page beats every HEARTBEAT_SECONDS while visible and active.
     "HEARTBEAT_SECONDS": 30,
     "HEARTBEAT_GRACE_SECONDS": 5,       # a beat credits at most period + grace

@@ -101,6 +101,11 @@ class Eligibility:
 REQUIREMENTS = []  # [(order, name, provider)], sorted by order then registration
 # Modules that register providers when imported; one line per feature.
 PROVIDER_MODULES = [
+    # What a POST commission checks (docs/commission.md); each returns nothing unless ELSX["COMMISSION"].
+    "elsx.assessment.requirements",
+    "elsx.review.requirements",
+    "elsx.evaluation.requirements",
+    "elsx.affirmation.requirements",
 ]
 _loaded = []
 

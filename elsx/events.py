@@ -23,6 +23,10 @@ CERTIFICATE_REVOKED = "edx.elsx.certificate.revoked"
 CERTIFICATE_REISSUED = "edx.elsx.certificate.reissued"
 CERTIFICATE_REINSTATED = "edx.elsx.certificate.reinstated"
 EXPORT_CREATED = "edx.elsx.export.created"
+FINAL_SUBMITTED = "edx.elsx.final.submitted"
+FINAL_GRANTED = "edx.elsx.final.granted"
+EVALUATION_SUBMITTED = "edx.elsx.evaluation.submitted"
+REVIEW_DECIDED = "edx.elsx.review.decided"
 
 # The only fields each event may carry (docs/events.md).
 FIELDS = {
@@ -36,6 +40,10 @@ FIELDS = {
     CERTIFICATE_REISSUED: ("certificate_number", "replaces", "learner_id", "course_key", "generation"),
     CERTIFICATE_REINSTATED: ("certificate_number", "replaces", "learner_id", "course_key", "generation"),
     EXPORT_CREATED: ("kind", "profile", "rows", "mode"),
+    FINAL_SUBMITTED: ("attempt", "score", "passed", "correct", "total"),
+    FINAL_GRANTED: ("learner_id",),
+    EVALUATION_SUBMITTED: (),  # who, from the context; never what they answered
+    REVIEW_DECIDED: ("topic_id", "learner_id", "round", "status"),
 }
 # Text fields are ids or names from settings, never learner text: short, no spaces.
 MAX_TEXT = 255

@@ -185,6 +185,10 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} export for {self.course_key} ({self.status})"
+from elsx.assessment.models import FinalAttempt, FinalGrant  # noqa: E402,F401
+from elsx.evaluation.models import EvaluationCompletion, EvaluationResponse  # noqa: E402,F401
+from elsx.affirmation.models import Affirmation  # noqa: E402,F401
+from elsx.review.models import ReviewSubmission  # noqa: E402,F401
 from elsx.audit.models import AuditEntry  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from elsx.cohort.models import ExportLink  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from elsx.nudges.models import NudgeLog  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

@@ -41,6 +41,11 @@ _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 BLOCK_TYPES = {"topic": "elsx_topic", "progress": "elsx_progress", "certificate": "elsx_certificate",
                "cohort": "elsx_cohort", "capstone": "elsx_capstone"}
 CAPSTONE_ACTIVITY = "community-action-plan"  # elsx.capstone.api.ACTIVITY_ID, without importing its models
+# With ELSX["COMMISSION"]: the summative final and the course evaluation (docs/commission.md).
+COMMISSION_BLOCK_TYPES = {"final": "elsx_final", "evaluation": "elsx_evaluation"}
+FINAL_FORMAT = "Final Assessment"
+# The gradebook weights with the final: the checks stay formative, the final carries the grade.
+COMMISSION_WEIGHTS = {"checks": 0.25, "final": 0.75}
 BUILTIN_TYPES = frozenset({"course", "chapter", "sequential", "vertical"})
 PLATFORM_TYPES = frozenset({"html", "discussion"})  # leaf blocks edx-platform itself provides
 START_HERE = "start-here"
@@ -160,8 +165,10 @@ def _json(data):
 
 
 def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01-01T00:00:00Z",
-                 embed_content=False, title=None):
+                 embed_content=False, title=None, commission=None):
     """Every file of an Open edX course export, as {relative path: bytes}."""
+    commission = conf.get("COMMISSION") if commission is None else commission
+    block_types = dict(BLOCK_TYPES, **(COMMISSION_BLOCK_TYPES if commission else {}))
     number = number or conf.get("COURSE_NUMBER")
     title = title or conf.get("COURSE_TITLE") or curriculum.title
     files = {}
@@ -176,10 +183,10 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
         files[f"vertical/{url_name}.xml"] = _xml(vertical)
         return url_name
 
-    def subsection(url_name, display_name, units, staff_only=False, graded=False):
+    def subsection(url_name, display_name, units, staff_only=False, graded=False, grading_format=GRADED_FORMAT):
         sequential = etree.Element("sequential", display_name=display_name)
         if graded:
-            sequential.set("format", GRADED_FORMAT)
+            sequential.set("format", grading_format)
             sequential.set("graded", "true")
         if staff_only:
             sequential.set("visible_to_staff_only", "true")
@@ -196,7 +203,7 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
         _pointer(course, "chapter", url_name)
 
     def block(kind, url_name, display_name):
-        return etree.Element(BLOCK_TYPES[kind], url_name=url_name, display_name=display_name)
+        return etree.Element(block_types[kind], url_name=url_name, display_name=display_name)
 
     orientation = _start_here()
     start_here = []
@@ -222,6 +229,15 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
             subsections.append(subsection(f"seq-{prompt.id}", prompt.title, [
                 unit(f"unit-{prompt.id}", prompt.title, discussion_blocks(files, prompt, discussions.note))]))
         section(f"week-{week.number}", f"Week {week.number}: {week.title}", subsections)
+    if commission:
+        section("final", "Final assessment and course evaluation", [
+            subsection("final-assessment", "Final assessment", [
+                unit("unit-final", "Final assessment", [block("final", "final-assessment", "Final assessment")])],
+                graded=True, grading_format=FINAL_FORMAT),
+            subsection("course-evaluation", "Course evaluation", [
+                unit("unit-evaluation", "Course evaluation",
+                     [block("evaluation", "course-evaluation", "Course evaluation")])]),
+        ])
     section("certificate", "Your certificate", [
         subsection("certificate-claim", "Claim your certificate", [
             unit("unit-certificate", "Your certificate", [
@@ -236,23 +252,34 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
         "language": "en",
         "self_paced": True,
         "start": start,
-        "advanced_modules": sorted(BLOCK_TYPES.values()),
+        "advanced_modules": sorted(block_types.values()),
         # Courseware first, no course_info: the default list of xmodule/tabs.py CourseTabList.initialize_default.
         "tabs": [{"type": kind, "name": name, "course_staff_only": False}
                  for kind, name in (("courseware", "Course"), ("progress", "Progress"), ("dates", "Dates"))],
     }})
     topics = len(curriculum.topics)
+    # Every topic's knowledge check counts equally; nothing is dropped.
+    graders = [{"type": GRADED_FORMAT, "short_label": "KC", "min_count": topics, "drop_count": 0, "weight": 1.0}]
+    if commission:
+        # Beside the ten formative checks (retries, explanations shown) the summative final carries
+        # most of the grade; the certificate needs the final passed whatever the weighted grade.
+        graders = [dict(graders[0], weight=COMMISSION_WEIGHTS["checks"]),
+                   {"type": FINAL_FORMAT, "short_label": "Final", "min_count": 1, "drop_count": 0,
+                    "weight": COMMISSION_WEIGHTS["final"]}]
     files[f"policies/{run}/grading_policy.json"] = _json({
-        # Every topic's knowledge check counts equally; nothing is dropped.
-        "GRADER": [{"type": GRADED_FORMAT, "short_label": "KC", "min_count": topics, "drop_count": 0,
-                    "weight": 1.0}],
+        "GRADER": graders,
         "GRADE_CUTOFFS": {"Pass": conf.get("PASS_MARK_DEFAULT") / 100},
     })
     files["policies/assets.json"] = _json({})
     files["about/overview.html"] = (
         f"<section class=\"about\"><h2>About this course</h2>"
         f"<p>{escape(title)}: {topics} topics over {len(curriculum.weeks)} weeks, "
-        f"{escape(format(curriculum.hours, 'f'))} hours of in-service credit.</p></section>\n").encode("utf-8")
+        f"{escape(format(curriculum.hours, 'f'))} hours of in-service credit.</p>"
+        + (f"<h3>Grading</h3><p>The ten knowledge checks are formative and count "
+           f"{int(COMMISSION_WEIGHTS['checks'] * 100)}% of the grade; the final assessment is summative and counts "
+           f"{int(COMMISSION_WEIGHTS['final'] * 100)}%. The certificate requires every topic complete, the final "
+           f"assessment passed, the course evaluation submitted and the capstone accepted.</p>" if commission else "")
+        + "</section>\n").encode("utf-8")
     return files
 
 

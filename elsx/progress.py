@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from elsx import conf, estimates
+from elsx import conf, estimates, reflection
 from elsx.curriculum import get_curriculum
 from elsx.errors import InvalidInput, NotAllowed
 from elsx.models import LearnerProfile, TopicProgress
+from elsx.review import status as review_status
 from elsx.validation import clean_text
 
 REFLECTION_MIN = 20
@@ -186,10 +187,34 @@ def _maybe_complete(row, topic, now):
         return False
     viewed = set(row.sections_viewed or [])
     if set(topic.section_ids()) <= viewed and row.check_passed_at and row.reflection_saved_at \
-            and row.engaged_seconds >= required_seconds(topic):
+            and row.engaged_seconds >= required_seconds(topic) and _review_allows(row):
         row.completed_at = now
         return True
     return False
+
+
+def _review_allows(row):
+    """A reviewed topic (elsx.review) completes only once a facilitator accepted it."""
+    return not review_status.needs_review(row.topic_id) or review_status.accepted(
+        row.course_key, row.learner_id, row.topic_id)
+
+
+def complete_if_ready(course_key, learner_id, topic):
+    """Complete the topic if everything is now done (after a facilitator's acceptance); True if it completed."""
+    with transaction.atomic():
+        profile = LearnerProfile.objects.select_for_update().filter(
+            course_key=course_key, learner_id=learner_id).first()
+        row = TopicProgress.objects.select_for_update().filter(
+            course_key=course_key, learner_id=learner_id, topic_id=topic.id).first()
+        if profile is None or row is None:
+            return False
+        now = timezone.now()
+        if not _maybe_complete(row, topic, now):
+            return False
+        row.save()
+        refresh_summary(profile, now)
+        profile.save()
+    return True
 
 
 def _touch_activity(profile, now):
@@ -342,6 +367,7 @@ def last_feedback(topic, state):
 
 def save_reflection(course_key, learner, topic, text):
     text = clean_text(text, "reflection", _("Your reflection"), REFLECTION_MIN, REFLECTION_MAX, multiline=True)
+    reflection.check(topic.id, text)
 
     def mutate(row, now):
         if row.reflection != text:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from elsx import compat, events, storage
 from elsx.audit import api as audit
 from elsx.capstone import api as capstone
-from elsx.models import Certificate, LearnerProfile, TopicProgress
+from elsx.models import Certificate, FinalGrant, LearnerProfile, ReviewSubmission, TopicProgress
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ class Retired:
     certificates_scrubbed: int
     files_deleted: int = 0
     plans: int = 0
+    reviews: int = 0  # capstone submissions and grant reasons emptied (free text about the learner)
 
 
 def retire_learner(learner_id, course_key=None):
@@ -62,6 +63,9 @@ def retire_learner(learner_id, course_key=None):
             **dict.fromkeys(CERTIFICATE_FIELDS, ""))
         status_lists = set(Certificate.objects.filter(**scope).exclude(status_list=None)
                            .values_list("status_list", flat=True))
+        reviews = ReviewSubmission.objects.filter(**scope).filter(_any_filled(("text", "comment"))).update(
+            text="", comment="")
+        reviews += FinalGrant.objects.filter(**scope).exclude(reason="").update(reason="")
         audit.forget_learner(scope["learner_id"], course_key)
         if course_key is None:  # attestations belong to an agency, not a course
             from elsx.agency import api as agency_api  # local: agency reads progress tables
@@ -74,7 +78,7 @@ def retire_learner(learner_id, course_key=None):
         for number in status_lists:
             certificates.republish_status_list(number)
     result = Retired(reflections, profiles, revoked, scrubbed, _delete_files(paths) + _delete_exports(courses),
-                     plans=plans)
+                     plans=plans, reviews=reviews)
     for number, course in revoking:
         events.emit(events.CERTIFICATE_REVOKED, certificate_number=number, learner_id=scope["learner_id"],
                     course_key=course, by_retirement=True)

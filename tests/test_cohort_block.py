@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 JSON_HANDLERS = {
     "grid": {}, "refresh": {}, "learner": {"learner_id": "secret-learner"}, "emails": {}, "agencies": {},
     "issue_certificates": {}, "export": {"kind": "roster"}, "export_status": {"job": 1},
+    "review_detail": {"submission": 1}, "review_decide": {"submission": 1, "verdict": "accept", "rubric": {}},
     "nudge_preview": {}, "nudge_send": {},
 }
 

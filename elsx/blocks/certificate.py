@@ -10,6 +10,7 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 from elsx import compat, conf, eligibility, events, olx, templating
+from elsx.affirmation import api as affirmation
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params, safe_view_data
 from elsx.certificates import api, numbers
 from elsx.curriculum import get_curriculum
@@ -35,7 +36,8 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         cert = api.current_certificate(course_key, learner.id) if not learner.is_anonymous else None
         status = eligibility.check(course_key, learner.id) if not learner.is_anonymous and cert is None else None
         profile = None
-        if cert is None and status is not None and status.eligible:
+        ready = bool(cert is None and status is not None and api.ready_to_claim(status))
+        if ready:
             if self.read_only_reason():  # masquerade or preview: read the profile, never create it
                 from elsx.models import LearnerProfile
                 profile = LearnerProfile.objects.filter(course_key=course_key, learner_id=learner.id).first()
@@ -52,6 +54,9 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
             "number": numbers.display(cert.number) if cert else "",
             "successor": self._successor(cert),
             "eligibility": status,
+            "ready_to_claim": ready,
+            "affirmation_text": affirmation.text() if affirmation.required() else "",
+            "affirmed": affirmation.get(course_key, learner.id) if cert is not None else None,
             "download_url": self.runtime.handler_url(self, "download") if cert else "",
             "verify_url": api.verification_url(cert.number) if cert else "",
             "share_url": api.short_verification_url(cert.number) if cert else "",
@@ -98,7 +103,7 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         return {
             "certificate": {"number": ctx["number"], "status": cert.status, "download_url": ctx["download_url"],
                             "verification_url": ctx["verify_url"]} if cert else None,
-            "eligible": bool(cert) or bool(status and status.eligible),
+            "eligible": bool(cert) or ctx["ready_to_claim"],
             "missing": [req.label for req in status.missing] if status else [],
         }
 
@@ -109,8 +114,9 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
 
     @json_handler()
     def claim(self, data, learner):
-        require_keys(data, CLAIM_KEYS, required=("legal_name", "agency", "role"))
-        cert = api.claim(self.course_key(), learner, **{key: data.get(key, "") for key in CLAIM_KEYS})
+        require_keys(data, CLAIM_KEYS + ("affirm",), required=("legal_name", "agency", "role"))
+        cert = api.claim(self.course_key(), learner, affirm=data.get("affirm", False),
+                         **{key: data.get(key, "") for key in CLAIM_KEYS})
         events.publish(self, events.CERTIFICATE_CLAIMED, certificate_number=cert.number)
         return {"number": numbers.display(cert.number), "status": cert.status, "html": self._body(learner)}
 

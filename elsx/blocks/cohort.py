@@ -23,13 +23,15 @@ from xblock.validation import ValidationMessage
 
 from elsx import compat, conf, events, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
-from elsx.cohort import certs, exports, jobs, links, query
+from elsx.cohort import certs, exports, jobs, links, missing, query
 from elsx.cohort import params as grid_params
 from elsx.cohort.schedule import Schedule, parse_start
 from elsx.curriculum import get_curriculum
 from elsx.errors import ElsxError, InvalidInput, NotAllowed
-from elsx.models import ROLE_CHOICES
+from elsx.models import ROLE_CHOICES, LearnerProfile
 from elsx.nudges import api as nudges
+from elsx.review import api as review
+from elsx.trainingfile import api as trainingfile
 from elsx.validation import clean_text, require_keys
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             "profiles": sorted((name, profile.get("label", name)) for name, profile in
                                exports.credit_profiles().items()),
             "inline_max": conf.get("INLINE_EXPORT_MAX_ROWS"),
+            "missing_choices": missing.choices(),
         }
 
     def _grid_context(self, schedule, params, page):
@@ -121,8 +124,9 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         context = self._base_context(schedule)
         context.update(self._dashboard_payload(schedule, params))
         context["params"] = params
+        context.update(self._commission_context())
         return self.fragment("elsx/cohort.html", context, js_class="ElsxCohort",
-                             js=("js/elsx.js", "js/cohort.js"),
+                             js=("js/elsx.js", "js/cohort.js", "js/review.js"),
                              js_args={"text": {
                                  "failed": _("The dashboard could not be reached. Please try again."),
                                  "downloading": _("Your download is starting."),
@@ -287,6 +291,60 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         lines = _primed(lines)
         grid_query = params.as_query() if kind == "roster" else None
         return exports.encode(lines), exports.filename(kind, course_key, timezone.localdate(), grid_query)
+
+    # --- facilitator review and the training file (COMMISSION on) -------------
+
+    def _commission_context(self):
+        on = bool(conf.get("COMMISSION"))
+        return {"commission": on, "dom_id": self.dom_id(),
+                "review_items": review.queue(self.course_key()) if on else None,
+                "training_file_url": self.runtime.handler_url(self, "training_file")}
+
+    @json_handler(staff_only=True)
+    def review_detail(self, data, learner):
+        require_keys(data, ("submission",), required=("submission",))
+        course_key = self.course_key()
+        item = review.submission(course_key, data["submission"])
+        profile = LearnerProfile.objects.filter(course_key=course_key, learner_id=item.learner_id).first()
+        earlier = [old for old in review.history(course_key, item.learner_id, item.topic_id) if old.pk != item.pk]
+        return {"html": templating.render("elsx/review_detail.html", {
+            "dom_id": self.dom_id(), "item": item, "profile": profile, "earlier": earlier,
+            "topic": get_curriculum().topic(item.topic_id), "plan": review.plan_for(course_key, item.learner_id),
+            "rubric": review.RUBRIC, "scores": review.SCORES, "comment_max": review.COMMENT_MAX})}
+
+    @json_handler(staff_only=True)
+    def review_decide(self, data, learner):
+        require_keys(data, ("submission", "verdict", "rubric", "comment"), required=("submission", "verdict", "rubric"))
+        row = review.decide(self.course_key(), data["submission"], learner, data["verdict"], data["rubric"],
+                            data.get("comment", ""))
+        events.publish(self, events.REVIEW_DECIDED, topic_id=row.topic_id, learner_id=row.learner_id,
+                       round=row.round, status=row.status)
+        context = self._commission_context()
+        return {"status": row.status, "queue_html": templating.render("elsx/review_queue.html", context),
+                "message": _("Accepted: the topic is complete for this learner.") if row.status == "accepted"
+                else _("Returned to the learner with your comment.")}
+
+    @XBlock.handler
+    def training_file(self, request, suffix=""):
+        """GET, staff only: the training file ZIP, built for this request and never stored."""
+        learner = self.current_learner()
+        if learner.is_anonymous or not learner.is_staff:
+            return json_response({"error": _("This is for course staff only.")}, 403)
+        if request.method != "GET":
+            response = json_response({"error": _("Use GET for this request.")}, 405)
+            response.headers["Allow"] = "GET"
+            return response
+        try:
+            require_keys(query_params(request), ())
+        except ElsxError as exc:
+            return json_response(exc.as_dict(), exc.status)
+        course_key = self.course_key()
+        log.info("elsx: staff %s downloaded the training file", learner.id)
+        response = Response(body=trainingfile.build(course_key), content_type="application/zip")
+        response.headers["Content-Disposition"] = f'attachment; filename="{trainingfile.filename(course_key)}"'
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
     # --- Studio ------------------------------------------------------------
 

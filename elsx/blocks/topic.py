@@ -7,13 +7,14 @@ from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 from xblock.validation import ValidationMessage
 
-from elsx import authoring, compat, conf, estimates, events, olx, progress
+from elsx import authoring, compat, conf, estimates, events, olx, progress, reflection
 from elsx.authoring import OVERRIDE_FIELDS, topic_for
 from elsx.blocks.activities import TopicActivitiesMixin
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx import templating
 from elsx.engagement import api as engagement
-from elsx.errors import Conflict, NotAllowed, NotFound
+from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from elsx.review import api as review
 from elsx.validation import require_keys
 
 
@@ -76,6 +77,11 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, TopicActivitiesMixin, X
             "last_score": feedback[0] if feedback else None,
             "reflection_min": progress.REFLECTION_MIN,
             "reflection_max": progress.REFLECTION_MAX,
+            "reflection_min_words": reflection.min_words(topic.id),
+            "review_required": review.needs_review(topic.id),
+            "review": (review.current(self.course_key(), learner.id, topic.id)
+                       if review.needs_review(topic.id) and not learner.is_anonymous else None),
+            "reflection_words": reflection.count(state.reflection),
             **self._time_context(topic, state),
         }
 
@@ -105,6 +111,10 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, TopicActivitiesMixin, X
             state = progress.topic_state(self.course_key(), learner.id, topic)
         else:
             state = progress.record_visit(self.course_key(), learner, topic)
+            if state.completed and review.needs_review(topic.id):
+                # A facilitator's acceptance completed it outside this learner's request; the LMS
+                # hears of it on the learner's next visit (submit_completion is an upsert).
+                self.emit_completion(1.0)
         context = self._context(topic, state, learner)
         context.update(self.activity_context(topic, learner))
         return self.fragment("elsx/topic.html", context, js_class="ElsxTopic",
@@ -246,11 +256,14 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, TopicActivitiesMixin, X
     def save_reflection(self, data, learner):
         require_keys(data, ("text",), required=("text",))  # names an unknown key
         topic = self.topic()
-        state, newly_completed = progress.save_reflection(self.course_key(), learner, topic, data["text"])
+        state, newly_completed = review.save_reflection(self.course_key(), learner, topic, data["text"])
         events.publish(self, events.REFLECTION_SAVED, topic_id=topic.id, length=len(data["text"].strip()))
         self._after_write(newly_completed, topic)
         response = self._partials(topic, state, learner)
-        response["saved_html"] = templating.render("elsx/topic_saved.html", self._context(topic, state, learner))
+        context = self._context(topic, state, learner)
+        response["saved_html"] = templating.render("elsx/topic_saved.html", context)
+        if context["review_required"]:
+            response["review_html"] = templating.render("elsx/review_status.html", context)
         return response
 
     # --- Studio and OLX (logic in elsx.authoring and elsx.olx) --------------

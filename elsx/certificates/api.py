@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from elsx import compat, conf, eligibility, events, storage
+from elsx.affirmation import api as affirmation
 from elsx.audit import api as audit
 from elsx.certificates import numbers, openbadges
 from elsx.credentials import api as credentials
@@ -85,11 +86,18 @@ def _check_printable(cleaned):
                 field=field, characters=[f"U+{ord(char):04X}" for char in missing])
 
 
-def claim(course_key, learner, legal_name, agency, role, state_training_id="", state=""):
+def ready_to_claim(status):
+    """Everything met but what the claim itself does (the affirmation)."""
+    return all(req.met for req in status.requirements if req.key != affirmation.KEY)
+
+
+def claim(course_key, learner, legal_name, agency, role, state_training_id="", state="", affirm=False):
     """Confirm the learner's details and issue their certificate (idempotent).
 
     Returns the learner's certificate; a second claim returns the first one
-    unchanged (corrections after issue are a staff reissue).
+    unchanged (corrections after issue are a staff reissue). With COMMISSION
+    on, the learner must affirm (affirm=True); the affirmation is recorded
+    with its time and linked to the certificate.
     """
     if learner is None or learner.is_anonymous:
         raise NotAllowed(_("Sign in to claim your certificate."))
@@ -97,15 +105,23 @@ def claim(course_key, learner, legal_name, agency, role, state_training_id="", s
     existing = current_certificate(course_key, learner.id)
     if existing is not None:
         return existing
+    if affirmation.required() and affirm is not True:
+        raise InvalidInput(_("Affirm that you personally completed the training."), field="affirm")
     status = eligibility.check(course_key, learner.id)
-    if not status.eligible:
+    if not ready_to_claim(status):
         raise NotAllowed(status.explain(), missing=[req.key for req in status.missing])
     profile = ensure_profile(course_key, learner)
     if profile.retired_at is not None:
         raise NotAllowed(_("This account has been retired."))
+    if affirmation.required():
+        affirmation.record(course_key, learner.id)
+        status = eligibility.check(course_key, learner.id)
     LearnerProfile.objects.filter(pk=profile.pk).update(
         claimed_at=timezone.now(), claim_language=translation.get_language() or "", **cleaned)
-    return issue(course_key, learner.id, status=status)
+    cert = issue(course_key, learner.id, status=status)
+    if affirmation.required():
+        affirmation.link_certificate(course_key, learner.id, cert.number)
+    return cert
 
 
 # --- issuing ---------------------------------------------------------------

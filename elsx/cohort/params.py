@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from elsx.cohort import missing
 from elsx.curriculum import get_curriculum
 from elsx.errors import InvalidInput
 from elsx.models import ROLE_CHOICES
@@ -26,7 +27,7 @@ TOPIC_SORT_PREFIX = "topic:"
 DIRECTIONS = ("asc", "desc")
 SEARCH_MAX = 100
 AGENCY_MAX = 200
-FIELDS = ("status", "agency", "role", "not_completed", "search", "sort", "dir", "page", "page_size")
+FIELDS = ("status", "agency", "role", "not_completed", "search", "sort", "dir", "page", "page_size", "missing")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class GridParams:
     agency: str = ""
     role: str = ""
     not_completed: str = ""  # a topic id
+    missing: str = ""  # a requirement key still to do (elsx.cohort.missing)
     search: str = ""
     sort: str = "name"
     dir: str = "asc"
@@ -93,6 +95,7 @@ def parse(data, curriculum=None):
         agency=clean_text(data.get("agency"), "agency", _("Agency"), max_length=AGENCY_MAX, required=False),
         role=_choice(data, "role", role_codes(), _("role")),
         not_completed=_choice(data, "not_completed", tuple(curriculum.topic_ids()), _("topic")),
+        missing=_choice(data, "missing", tuple(key for key, _label in missing.choices()), _("requirement")),
         search=clean_text(data.get("search"), "search", _("Search"), max_length=SEARCH_MAX, required=False),
         sort=_choice(data, "sort", sort_keys(curriculum), _("sort key")) or "name",
         dir=_choice(data, "dir", DIRECTIONS, _("sort direction")) or "asc",

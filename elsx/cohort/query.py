@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from elsx import eligibility
-from elsx.cohort import certs
+from elsx.cohort import certs, missing
 from elsx.cohort import params as grid_params
 from elsx.cohort.params import BEHIND, CERTIFIED, COMPLETED, INACTIVE, ON_TRACK
 from elsx.errors import NotFound
@@ -92,6 +92,8 @@ def filter_q(params, schedule, course_key):
         done = TopicProgress.objects.filter(course_key=course_key, learner_id=OuterRef("learner_id"),
                                             topic_id=params.not_completed, completed_at__isnull=False)
         q &= ~Exists(done)
+    if params.missing:
+        q &= missing.missing_q(params.missing, course_key)
     if params.search:
         # icontains binds the text as a parameter and escapes % and _, so it is only ever text.
         q &= Q(full_name__icontains=params.search) | Q(email__icontains=params.search)

@@ -2,6 +2,7 @@
 from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
+from elsx import conf
 from elsx.capstone.api import ACTIVITY_ID as CAPSTONE_ACTIVITY
 from elsx.curriculum import get_curriculum
 
@@ -25,6 +26,10 @@ def whole_course_xml(curriculum=None):
         parts.append(f"<vertical_demo><html_demo><h2 class=\"elsx-weekhead\">{heading}</h2></html_demo>")
         parts.extend(_topic_xml(topic) for topic in week.topics)
         parts.append("</vertical_demo>")
+    if conf.get("COMMISSION"):
+        # After the ten topics, as in the exported course (elsx.olx).
+        parts.append("<vertical_demo><html_demo><h2 class=\"elsx-weekhead\">Final assessment and course "
+                     "evaluation</h2></html_demo><elsx_final/><elsx_evaluation/></vertical_demo>")
     parts.append("</vertical_demo>")
     return "".join(parts)
 

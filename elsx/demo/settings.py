@@ -71,6 +71,12 @@ EXCLUDED_XBLOCKS = {
 
 ELSX = {
     "VERIFY_BASE_URL": os.environ.get("ELSX_VERIFY_BASE_URL", "http://127.0.0.1:8000"),
+    # What a POST commission checks; `make dev` sets ELSX_COMMISSION=1, the test suite leaves it off.
+    "COMMISSION": os.environ.get("ELSX_COMMISSION", "0") == "1",
+    "INSTRUCTOR_NAME": "Demo Facilitator",
+    "INSTRUCTOR_TITLE": "Lead facilitator, Executive Leadership Series",
+    "INSTRUCTOR_BIOGRAPHY": "A sample biography for the demo: a retired police captain with twenty years of "
+                            "missing-child investigations and ten years teaching command staff.",
 }
 # The demo signs with a key made on first use under var/; a deployment sets ELSX SIGNING_KEY_FILE.
 ELSX_DEV_SIGNING_KEY_FILE = str(ROOT / "elsx-dev-signing-key.json")

@@ -20,6 +20,8 @@ BLOCK_XML = {
     "elsx_progress": "<elsx_progress/>",
     "elsx_certificate": "<elsx_certificate/>",
     "elsx_cohort": cohort_xml(),
+    "elsx_final": "<elsx_final/>",
+    "elsx_evaluation": "<elsx_evaluation/>",
     "elsx_readiness": "<elsx_readiness/>",
     "elsx_capstone": "<elsx_capstone/>",
 }
@@ -54,6 +56,14 @@ HANDLERS = {
     ("elsx_cohort", "nudge_send"): STAFF_ONLY,
     ("elsx_cohort", "download"): STAFF_ONLY,
     ("elsx_cohort", "submit_studio_edits"): AUTHORING,
+    ("elsx_cohort", "review_detail"): STAFF_ONLY,
+    ("elsx_cohort", "review_decide"): STAFF_ONLY,
+    ("elsx_cohort", "training_file"): STAFF_ONLY,
+    ("elsx_final", "start"): LEARNER,
+    ("elsx_final", "submit"): LEARNER,
+    ("elsx_final", "grant_attempt"): STAFF_ONLY,
+    ("elsx_evaluation", "submit"): LEARNER,
+    ("elsx_evaluation", "export"): STAFF_ONLY,
     ("elsx_topic", "learner_state"): LEARNER,
     ("elsx_progress", "learner_state"): LEARNER,
     ("elsx_certificate", "learner_state"): LEARNER,
@@ -70,7 +80,8 @@ HANDLERS = {
 
 # Handlers that answer GET with a file (plain XBlock.handler); every other one is a JSON POST handler.
 DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download"), ("elsx_readiness", "summary"),
-             ("elsx_readiness", "export"), ("elsx_capstone", "download")}
+             ("elsx_readiness", "export"), ("elsx_capstone", "download"), ("elsx_cohort", "training_file"),
+             ("elsx_evaluation", "export")}
 # JSON handlers that answer GET (the learner's own state, for the mobile apps); swept like downloads.
 GET_JSON = {("elsx_topic", "learner_state"), ("elsx_progress", "learner_state"),
             ("elsx_certificate", "learner_state")}
@@ -138,6 +149,11 @@ def ident(key):
     return f"{key[0]}.{key[1]}"
 
 
+def _rated():
+    from elsx.evaluation import api
+    return api.rated_items()
+
+
 def sample_plan():
     """A complete capstone plan, typed by whoever is calling."""
     goal = {"goal": "A goal typed by whoever is calling", "owner": "An owner", "timeline": "By month six",
@@ -193,6 +209,15 @@ def sample_request(key, alice_number):
                                        "comment": "Returned by whoever is calling"},
         ("elsx_readiness", "merge"): {"keep": 1, "drop": 2},
         ("elsx_readiness", "membership"): {"agency": 1, "member_since": "2024-01-06"},
+        ("elsx_cohort", "review_detail"): {"submission": 1},
+        ("elsx_cohort", "review_decide"): {"submission": 1, "verdict": "accept", "comment": "Accepted by whoever",
+                                           "rubric": {key: 2 for key in ("goals", "owners", "timeline", "resources",
+                                                                         "measures", "partners", "communication")}},
+        ("elsx_final", "start"): {},
+        ("elsx_final", "submit"): {"draw_id": "A" * 32, "answers": {"vp-1": "a"}},
+        ("elsx_final", "grant_attempt"): {"learner_id": "alice", "reason": "Granted by whoever is calling"},
+        ("elsx_evaluation", "submit"): {"ratings": {item.id: 4 for item in _rated()},
+                                        "comments": {"comment-other": "Typed by whoever is calling"}},
     }
     if key == ("elsx_cohort", "download"):
         # The download link the world gave staff (conftest.world); nobody else may use it.
@@ -200,6 +225,8 @@ def sample_request(key, alice_number):
         return None, f"token={STAFF_EXPORT_TOKEN}"
     queries = {
         ("elsx_certificate", "download"): f"number={alice_number}",
+        ("elsx_cohort", "training_file"): "",
+        ("elsx_evaluation", "export"): "",
         ("elsx_readiness", "summary"): "",
         ("elsx_topic", "learner_state"): "",
         ("elsx_progress", "learner_state"): "",

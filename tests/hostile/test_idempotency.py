@@ -45,6 +45,9 @@ def write_requests(alice_number):
         ("elsx_readiness", "merge"): (STAFF, {"keep": 1, "drop": 2}),
         ("elsx_readiness", "membership"): (STAFF, {"agency": 1, "member_since": "2024-01-06"}),
         ("elsx_cohort", "submit_studio_edits"): (STAFF, {"values": {"cohort_start": "2026-10-05"}, "defaults": []}),
+        ("elsx_final", "start"): (CAROL, {}),
+        ("elsx_final", "grant_attempt"): (STAFF, {"learner_id": "carol", "reason": "Connection lost"}),
+        ("elsx_evaluation", "submit"): (MALLORY, inventory.sample_request(("elsx_evaluation", "submit"), "")[0]),
     }
 
 
@@ -58,7 +61,10 @@ def test_every_state_changing_handler_is_in_the_double_submit_list():
     reads = {("elsx_progress", "refresh"), ("elsx_cohort", "grid"), ("elsx_cohort", "refresh"),
              ("elsx_cohort", "learner"), ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
              ("elsx_cohort", "export_status"), ("elsx_cohort", "nudge_preview"),
-             ("elsx_readiness", "suggest"), ("elsx_readiness", "agencies")}
+             ("elsx_readiness", "suggest"), ("elsx_readiness", "agencies"), ("elsx_cohort", "review_detail")}
+    # Writes that need a record made first (a drawn attempt, a submission): their double submits are
+    # tested in tests/test_assessment.py and tests/test_review.py.
+    reads |= {("elsx_final", "submit"), ("elsx_cohort", "review_decide")}
     assert set(WRITES) | reads == set(inventory.json_handlers_with(
         inventory.LEARNER, inventory.STAFF_ONLY, inventory.AUTHORING))
 

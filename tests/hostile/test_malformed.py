@@ -24,6 +24,11 @@ REQUIRED = {
     ("elsx_cohort", "export"): {"kind"},
     ("elsx_cohort", "export_status"): {"job"},
     ("elsx_cohort", "submit_studio_edits"): {"values"},
+    ("elsx_cohort", "review_detail"): {"submission"},
+    ("elsx_cohort", "review_decide"): {"submission", "verdict", "rubric"},
+    ("elsx_final", "submit"): {"draw_id", "answers"},
+    ("elsx_final", "grant_attempt"): {"learner_id", "reason"},
+    ("elsx_evaluation", "submit"): {"ratings"},
     ("elsx_readiness", "link"): {"agency", "kind"},
     ("elsx_readiness", "suggest"): {"agency"},
     ("elsx_readiness", "attest"): {"criterion", "evidence"},
@@ -41,6 +46,8 @@ NUMERIC = {
     ("elsx_cohort", "refresh"): ("page", "page_size"),
     ("elsx_cohort", "emails"): ("page",),
     ("elsx_cohort", "export_status"): ("job",),
+    ("elsx_cohort", "review_detail"): ("submission",),
+    ("elsx_cohort", "review_decide"): ("submission",),
     ("elsx_readiness", "review"): ("agency", "version"),
     ("elsx_readiness", "merge"): ("keep", "drop"),
 }
@@ -142,7 +149,7 @@ def replaced(body, name, inner, value):
 @pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k in dict(inventory.HANDLERS) and k not in
                                  {("elsx_progress", "refresh"), ("elsx_cohort", "refresh"),
                                   ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-                                  ("elsx_cohort", "issue_certificates"),
+                                  ("elsx_cohort", "issue_certificates"), ("elsx_final", "start"),
     ("elsx_capstone", "withdraw_plan")}], ids=inventory.ident)
 def test_wrong_types_are_4xx(attempt, world, key):
     tried = 0
@@ -174,7 +181,7 @@ def test_huge_strings_nul_bytes_and_lone_surrogates_are_4xx(attempt, world, key,
     if bad != "1MB":
         attempt(key, encode(dict(sample(key, world), **{BAD_STRINGS[bad][:100]: "x"})))
     assert tried or key in {("elsx_cohort", "submit_studio_edits"), ("elsx_cohort", "export_status"),
-                            ("elsx_readiness", "merge")}
+                            ("elsx_readiness", "merge"), ("elsx_cohort", "review_detail"), ("elsx_final", "start")}
 
 
 @pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e999", b"-1e999", b"1" * 5000])
@@ -207,6 +214,8 @@ BAD_QUERIES = {
     ("elsx_readiness", "export"): ["zz=1", "state=%ED%A0%80"],
     ("elsx_capstone", "download"): ["learner=alice", "zz=1", "x=%ED%A0%80"],
     **{key: ["zz=1", "learner_id=bob", "x=%ED%A0%80"] for key in inventory.GET_JSON},
+    ("elsx_cohort", "training_file"): ["zz=1", "course=other", "x=%ED%A0%80", "a=" + "A" * 100_000],
+    ("elsx_evaluation", "export"): ["zz=1", "x=%ED%A0%80", "learner=alice"],
 }
 
 

@@ -9,6 +9,7 @@ function ElsxCertificate(runtime, element) {
   function values(form, skipEmpty) {
     var data = {};
     Array.prototype.forEach.call(form.querySelectorAll("input[name], select[name]"), function (field) {
+      if (field.type === "checkbox") { data[field.name] = field.checked; return; }
       if (skipEmpty && field.value.trim() === "") { return; }
       data[field.name] = field.value;
     });

@@ -201,4 +201,5 @@ function ElsxCohort(runtime, element, args) {
   dialog.addEventListener("close", function () {
     if (dialog.returnFocusTo) { dialog.returnFocusTo.focus(); }
   });
+  if (window.ElsxReviewQueue) { window.ElsxReviewQueue(runtime, node); }
 }

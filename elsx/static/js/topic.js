@@ -156,13 +156,22 @@ function ElsxTopic(runtime, element, args) {
   var textarea = reflection.querySelector("textarea");
   var counter = common.region(root, "count");
   var reflectionError = common.region(root, "reflection-error");
-  function count() { if (counter) { counter.textContent = "(" + textarea.value.length + ")"; } }
+  var words = common.region(root, "word-count");
+  function count() {
+    if (counter) { counter.textContent = "(" + textarea.value.length + ")"; }
+    // Same rule as elsx.reflection.count: runs of non-space characters.
+    if (words) {
+      var n = textarea.value.split(/\s+/).filter(Boolean).length;
+      words.textContent = words.getAttribute("data-template").replace("__N__", String(n));
+    }
+  }
   textarea.addEventListener("input", count);
   count();
   reflection.addEventListener("submit", function (event) {
     event.preventDefault();
     send("save_reflection", {text: textarea.value}, function (body) {
       formError(reflectionError, [], null);
+      if (body.review_html) { common.fill(root, "review", body.review_html); }
       var saved = common.fill(root, "saved", body.saved_html);
       if (saved) { saved.focus(); }
     }, function (body) {

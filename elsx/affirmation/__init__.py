@@ -1,0 +1,1 @@
+"""The learner's affirmation, at claim, that they personally completed the training."""

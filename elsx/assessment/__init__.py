@@ -1,0 +1,1 @@
+"""The summative final assessment: draws from the staff-held bank, attempts, grants."""

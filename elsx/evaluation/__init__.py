@@ -1,0 +1,1 @@
+"""The course evaluation: who completed it, apart from what was answered."""

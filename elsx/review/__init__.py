@@ -1,0 +1,1 @@
+"""Facilitator review of topics that need acceptance (the capstone by default)."""

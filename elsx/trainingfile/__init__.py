@@ -1,0 +1,1 @@
+"""The training file a coordinator sends to a POST commission: one private ZIP."""
