@@ -409,7 +409,7 @@ def revoke(number, reason, by):
 # field of Certificate is either here or in SET_FRESH.
 CARRIED_OVER = ("course_key", "learner_id", "course_title", "course_number", "course_version", "provider_name",
                 "credit_hours", "credit_type", "delivery_method", "started_on", "completed_on",
-                "signatory_name", "signatory_title") + CLAIM_FIELDS
+                "signatory_name", "signatory_title", "engaged_seconds") + CLAIM_FIELDS
 SET_FRESH = ("id", "number", "generation", "status", "issued_at", "pdf_path", "pdf_sha256",
              "revoked_at", "revoke_reason", "revoked_by", "superseded_by")
 
