@@ -3,12 +3,11 @@
 Kept apart from elsx.blocks.topic so that block stays readable; TopicBlock mixes this in.
 Logic lives in elsx.scenarios.api.
 """
-from django.utils.translation import gettext as _
 
 from elsx import templating
 from elsx.blocks.base import json_handler
-from elsx.errors import InvalidInput
 from elsx.scenarios import api as scenarios
+from elsx.validation import require_keys
 
 
 class TopicActivitiesMixin:
@@ -21,8 +20,7 @@ class TopicActivitiesMixin:
 
     @json_handler()
     def choose_scenario(self, data, learner):
-        if set(data) != {"scenario", "stage", "choice"}:
-            raise InvalidInput(_("Send exactly these fields: scenario, stage, choice."))
+        require_keys(data, ("scenario", "stage", "choice"), required=("scenario", "stage", "choice"))
         topic = self.topic()
         progress, _created = scenarios.choose(self.course_key(), learner.id, topic, data["scenario"],
                                               data["stage"], data["choice"])
