@@ -48,6 +48,10 @@ CONTROL = {
     ("elsx_certificate", "reinstate"): (409, "Only a revoked certificate"),  # alice's is valid
     ("elsx_cohort", "export_status"): (404, "No such export"),  # no job 1 in the world
     ("elsx_readiness", "attest"): (403, "Only the agency's executive"),  # mallory leads no agency
+    ("elsx_cohort", "review_decide"): (404, "No submission with that id"),  # no capstone submitted in the world
+    ("elsx_cohort", "review_detail"): (404, "No submission with that id"),
+    ("elsx_final", "start"): (403, "opens when every topic is complete"),  # mallory has one section viewed
+    ("elsx_final", "submit"): (404, "This attempt is not valid"),  # no attempt was started
 }
 
 
