@@ -155,3 +155,23 @@ def test_staff_merge_through_the_block(block):
     status, _body = call(as_user(block, "instructor"), "merge", {"keep": keep.pk, "drop": drop.pk})
     assert status == 200
     assert api.agency_of(COURSE, "chief-2").pk == keep.pk
+
+
+def test_the_capstone_self_assessment_and_saved_evidence_prefill_the_forms(block):
+    from elsx.capstone import api as capstone
+    capstone.save_plan(COURSE, "chief-1", {
+        "readiness": {"policy": {"status": "partly", "evidence": "Model policy adopted 2019 <no QA>",
+                                 "gap": "no quality-assurance review"}},
+        "goals": [], "communication": {}})
+    link(block)
+    call(block, "attest", {"criterion": "policy", "evidence": POLICY})
+    html = render(block)
+    assert "Your capstone self-assessment:" in html and "<strong>Partly met</strong>" in html
+    assert "Model policy adopted 2019 &lt;no QA&gt;" in html and "no quality-assurance review" in html
+    assert 'value="GO 41.2 &lt;Missing&gt; Children"' in html and 'value="2025-05-01"' in html
+    assert "Supervisors review every missing-child report within 24 hours.</textarea>" in html
+
+
+def test_without_a_capstone_plan_there_is_no_hint(block):
+    link(block)
+    assert "Your capstone self-assessment:" not in render(block)

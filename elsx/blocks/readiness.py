@@ -25,6 +25,9 @@ from elsx.validation import clean_text, parse_int, require_keys
 
 log = logging.getLogger(__name__)
 ID_MAX_DIGITS = 9
+# The capstone's self-assessment keys (elsx.capstone.api.CRITERIA) -> the MKRP criteria here.
+CAPSTONE_CRITERIA = {"executive_training": criteria.EXECUTIVE, "policy": criteria.POLICY,
+                     "personnel_training": criteria.PERSONNEL}
 
 
 def parse_id(value, field="agency"):
@@ -53,6 +56,8 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
             context["prefill"] = {"agency": profile.agency if profile else "", "state": profile.state if profile else ""}
             return context
         readiness = api.readiness(agency.pk)
+        context["current"] = {c.key: (c.attestation.evidence if c.attestation else {}) for c in readiness.criteria}
+        context["from_capstone"] = self._capstone_hints(course_key, learner.id)
         context.update({
             "readiness": readiness, "executive": api.is_executive(course_key, learner.id),
             "state_label": agency_exports.state_labels()[readiness.state],
@@ -62,6 +67,19 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
             "summary_url": self.runtime.handler_url(self, "summary"),
         })
         return context
+
+    @staticmethod
+    def _capstone_hints(course_key, learner_id):
+        """What the learner's capstone readiness self-assessment said, criterion by criterion."""
+        from elsx.capstone import api as capstone  # the capstone knows nothing of agencies
+        plan = capstone.get_plan(course_key, learner_id)
+        hints = {}
+        for criterion in plan.readiness:
+            key = CAPSTONE_CRITERIA.get(criterion.key)
+            if key and (criterion.status or criterion.evidence):
+                hints[key] = {"status": str(capstone.STATUS_LABELS.get(criterion.status, "")),
+                              "evidence": criterion.evidence, "gap": criterion.gap}
+        return hints
 
     def _staff_rows(self, filters):
         rows = api.dashboard(state=filters.get("state", ""), kind=filters.get("kind", ""),
