@@ -128,6 +128,7 @@ class Topic:
     sources: tuple = ()
     scenarios: tuple = ()
     activities: tuple = ()
+    reflection_minutes: int = 0  # <reflection minutes="15">; 0: not declared (the schedule uses a default)
 
     def section_ids(self):
         return [section.id for section in self.sections]
@@ -249,6 +250,8 @@ class _Reader:
         prompt = self.text(path, reflection, "prompt") if reflection is not None else ""
         if reflection is None:
             self.problem(path, root.sourceline, "missing <reflection> with a <prompt>")
+        reflection_minutes = (self.minutes_or_year(path, reflection, "minutes", 1, 240, required=False)
+                              if reflection is not None else 0)
         resources = self.resources(path, root)
         content_note = self.text(path, root, "content-note", required=False)
         sources = self.sources(path, root)
@@ -260,7 +263,7 @@ class _Reader:
         return Topic(id=topic_id, title=title, summary=summary, hours=hours, objectives=objectives,
                      sections=sections, questions=questions, reflection_prompt=prompt,
                      resources=resources, source=path.name, content_note=content_note, sources=sources,
-                     scenarios=scenarios, activities=activities)
+                     scenarios=scenarios, activities=activities, reflection_minutes=reflection_minutes)
 
     def hours(self, path, root):
         raw = root.get("credit-hours")
@@ -692,12 +695,24 @@ def get_curriculum():
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] != "check":
-        print("usage: python -m elsx.curriculum check [FOLDER]", file=sys.stderr)
+    if not argv or argv[0] not in ("check", "schedule"):
+        print("usage: python -m elsx.curriculum check|schedule [FOLDER]", file=sys.stderr)
         return 2
     folder = argv[1] if len(argv) > 1 else curriculum_dir()
+    if argv[0] == "schedule":
+        from elsx import estimates  # the estimating lives there; this only prints
+        try:
+            curriculum = load_curriculum(folder)
+        except CurriculumError as exc:
+            print(f"The curriculum in {folder} has {len(exc.problems)} problem(s).", file=sys.stderr)
+            return 1
+        print(estimates.schedule_text(curriculum))
+        return 0
     try:
         curriculum = load_curriculum(folder)
+        from elsx import estimates
+        for warning in estimates.shortfalls(curriculum):
+            print(f"warning: {warning}", file=sys.stderr)
         problems = lint(curriculum)
         for name, load in ((FINAL_ASSESSMENT_FILE, lambda: load_final_assessment(folder, curriculum.topic_ids())),
                            (EVALUATION_FILE, lambda: load_evaluation(folder)),

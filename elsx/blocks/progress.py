@@ -4,7 +4,8 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
 
-from elsx import compat, eligibility, templating
+from elsx import compat, eligibility, estimates, templating
+from elsx.engagement.api import duration_words
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx.curriculum import get_curriculum
 from elsx.validation import require_keys
@@ -40,6 +41,11 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "next_url": urls[next_topic.id] if next_topic else "",
             "topic_urls": urls,
             "link_target": compat.link_target(),
+            "estimates": {topic.id: estimates.round_minutes(estimates.topic_estimate(topic).minutes)
+                          for topic in curriculum.topics},
+            "engaged": {topic.id: duration_words(state.engaged_seconds)
+                        for _week, items in progress.weeks for topic, state in items},
+            "engaged_total": duration_words(progress.engaged_seconds),
         }
 
     @XBlock.supports("multi_device")

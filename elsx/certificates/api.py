@@ -145,6 +145,7 @@ def _new_snapshot(course_key, profile, status, generation=1):
         issued_at=timezone.now(),
         signatory_name=conf.get("SIGNATORY_NAME"),
         signatory_title=conf.get("SIGNATORY_TITLE"),
+        engaged_seconds=status.progress.engaged_seconds,  # the record, not the public page
     )
 
 

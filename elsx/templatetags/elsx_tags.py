@@ -27,3 +27,10 @@ def get_item(mapping, key):
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def duration(seconds):
+    """Engaged seconds for people: "45 min", "2 h 05 min"."""
+    from elsx.engagement.api import duration_words  # lazy: templatetags load before apps
+    return duration_words(seconds or 0)
