@@ -322,3 +322,18 @@ def test_percentile_is_nearest_rank():
     assert percentile([], 50) is None
     assert percentile([1, 2, 3, 4], 50) == 2 and percentile([1, 2, 3, 4], 10) == 1
     assert percentile(list(range(1, 101)), 10) == 10
+
+
+def test_seeded_cohort_has_realistic_engaged_times():
+    from elsx.cohort.seed import seed_cohort
+    course = "course-v1:ELSX+SEED+engaged"
+    seed_cohort(course, 60, certificates="none")
+    curriculum = get_curriculum()
+    done = TopicProgress.objects.filter(course_key=course, completed_at__isnull=False)
+    assert done.exists()
+    for row in done:
+        hours = float(curriculum.topic(row.topic_id).hours)
+        assert 50 * 60 * hours <= row.engaged_seconds <= 120 * 60 * hours
+    clocks = dict(EngagementClock.objects.filter(course_key=course).values_list("learner_id", "seconds"))
+    row = done.first()
+    assert clocks[row.learner_id] >= row.engaged_seconds
