@@ -40,7 +40,7 @@ test: install
 	$(PY) -m pytest -q tests
 	bash tests/run_mysql.sh $(PY)
 
-# Open edX Ulmo runs Python 3.12: the same suite (less browser and wheel tests) in a second venv.
+# Tutor 22 (Verawood) runs Python 3.12, Tutor 21 (Ulmo) 3.11: the same suite on 3.12 in a second venv.
 PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
 VENV312 ?= .venv312
 

@@ -64,8 +64,9 @@ setup(
         "Django>=4.2,<6",
         "XBlock>=5.1",
         "lxml>=5",
-        # 61+ for PDF/A-3b and attachments with relationships; 70 is what we measure.
-        "weasyprint>=61",
+        # 68+: elsx.certificates.render subclasses weasyprint.urls.URLFetcher (new in 68); 70 is what we
+        # measure. 67+ needs tinycss2>=1.5 beside the platform's tinycss2==1.4.0 pin (docs/platform.md).
+        "weasyprint>=68",
         "web-fragments>=2.2",
         "segno>=1.5",
         "celery>=5.3",

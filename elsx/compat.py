@@ -90,6 +90,11 @@ def topic_urls(course_key, topic_ids):
                        else f"{root}/courses/{course_key}/jump_to_id/{topic_id}") for topic_id in topic_ids}
 
 
+def jump_to_url(course_key, topic_id):
+    """One topic's link (see topic_urls; for many topics, call that once instead)."""
+    return topic_urls(course_key, [topic_id])[topic_id]
+
+
 def link_target():
     """target for links out of a unit: the whole window in the LMS (the MFE's iframe), none elsewhere."""
     return "_top" if in_lms() else ""

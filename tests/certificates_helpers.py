@@ -1,5 +1,6 @@
 """Fixtures and helpers shared by the certificate tests (kept out of conftest.py, which other work owns)."""
 import json
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -7,8 +8,9 @@ from webob import Request
 
 from elsx.curriculum import get_curriculum
 from elsx.learners import Learner
-from elsx.models import LearnerProfile, TopicProgress
-from elsx.progress import ensure_profile, refresh_summary
+from elsx.models import LearnerProfile
+from tests.clock import fake_clock
+from tests.progress_helpers import complete_topic
 
 COURSE = "course-v1:ELSX+EXEC101+demo"
 CLAIM = {"legal_name": "Dana María Okonkwo-Sánchez", "agency": "Riverside County Sheriff's Office",
@@ -29,23 +31,19 @@ def learner(learner_id="learner-1", full_name="Dana Okonkwo", staff=False):
                    is_staff=staff)
 
 
-def complete_topics(learner_id="learner-1", skip=(), course_key=COURSE, full_name="Dana Okonkwo"):
-    """Mark every topic (but those in skip) complete with direct rows: fast, and the same state the
-    topic block's handlers leave behind (test_topic drives those)."""
+def complete_topics(learner_id="learner-1", skip=(), course_key=COURSE, full_name="Dana Okonkwo", days_apart=1):
+    """Complete every topic (but those in skip) through elsx.progress, one topic a day.
+
+    A fake clock gives every write its own moment: topic i is done on day i, the
+    last one yesterday, so a swapped start and completion date shows.
+    """
     who = learner(learner_id, full_name)
-    profile = ensure_profile(course_key, who)
-    now = timezone.now()
-    for topic in get_curriculum().topics:
-        if topic.id in skip:
-            continue
-        TopicProgress.objects.update_or_create(
-            course_key=course_key, learner_id=learner_id, topic_id=topic.id,
-            defaults={"sections_viewed": list(topic.section_ids()), "first_viewed_at": now,
-                      "sections_viewed_at": now, "check_passed_at": now, "reflection_saved_at": now,
-                      "reflection": "We will review our intake policy.", "completed_at": now,
-                      "attempts": 1, "best_score": 100, "last_score": 100})
-    refresh_summary(profile, now)
-    profile.save()
+    topics = [topic for topic in get_curriculum().topics if topic.id not in skip]
+    first_day = timezone.now() - timedelta(days=days_apart * len(topics))
+    with fake_clock(first_day) as clock:
+        for index, topic in enumerate(topics):
+            clock.set(first_day + timedelta(days=days_apart * index))
+            complete_topic(course_key, who, topic)
     return who
 
 

@@ -56,3 +56,46 @@ def test_swapped_neighbours_are_detected_except_luhns_blind_pair():
                 continue
             swapped = number[:index] + b + a + number[index + 2:]
             assert not numbers.is_valid(swapped), (number, swapped)
+
+
+# Known answers: issued numbers must keep verifying, so any change to the check formula fails here.
+# Worked by hand for ZZZ...: every Z adds 31 whether doubled (62 -> 1 + 30) or not; 19 * 31 = 589,
+# 589 % 32 = 13, and 32 - 13 = 19, the alphabet's K.
+KNOWN = [
+    ("0000000000000000000", "0"),
+    ("0000000000000000001", "Y"),
+    ("1000000000000000000", "Y"),  # 19 characters: the first is doubled like the last
+    ("0100000000000000000", "Z"),
+    ("7K3M9QX2HB4TZP8RW6N", "8"),
+    ("ZZZZZZZZZZZZZZZZZZZ", "K"),
+    ("0123456789ABCDEFGHJ", "S"),
+    ("KMNPQRSTVWXYZ012345", "D"),
+]
+
+
+@pytest.mark.parametrize("body, check", KNOWN)
+def test_check_character_known_answers(body, check):
+    assert numbers.check_character(body) == check
+    assert numbers.normalize(body + check) == body + check
+    assert numbers.is_valid(body + check) is True
+
+
+def test_a_known_number_displays_and_reads_back():
+    assert numbers.display("7K3M9QX2HB4TZP8RW6N8") == "7K3M-9QX2-HB4T-ZP8R-W6N8"
+    assert numbers.normalize("7k3m-9qx2-hb4t-zp8r-w6n8") == "7K3M9QX2HB4TZP8RW6N8"
+    assert numbers.normalize("\n7K3M 9QX2\u2013HB4T_ZP8R.W6N8\r\n") == "7K3M9QX2HB4TZP8RW6N8"
+    assert numbers.is_valid("7K3M9QX2HB4TZP8RW6N9") is False
+
+
+def test_the_format_is_fixed():
+    assert (numbers.RANDOM_LENGTH, numbers.LENGTH, numbers.GROUP, numbers.RANDOM_BITS) == (19, 20, 4, 95)
+    assert numbers.ALPHABET == "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@pytest.mark.parametrize("text, message", [
+    (None, "not text"), ("ABCD", "wrong length"), ("U" * 20, "character outside the alphabet"),
+    ("7K3M9QX2HB4TZP8RW6N9", "check character does not match"),
+])
+def test_each_refusal_says_why(text, message):
+    with pytest.raises(numbers.InvalidNumber, match=f"^{message}$"):
+        numbers.normalize(text)
