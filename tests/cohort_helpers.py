@@ -58,7 +58,8 @@ def add_learner(learner_id, done=(), course=COURSE, last_activity=None, certific
                 complete_topic(course, who, curriculum.topic(topic_id))
             clock.set(last_activity)
             if done:
-                progress.record_visit(course, who, curriculum.topic(done[-1]))
+                # A visit is not activity any more (issue 11): the learner was last active then.
+                LearnerProfile.objects.filter(pk=profile.pk).update(last_activity_at=last_activity)
             else:
                 LearnerProfile.objects.filter(pk=profile.pk).update(first_activity_at=last_activity,
                                                                     last_activity_at=last_activity)
@@ -83,7 +84,7 @@ def add_learner_rows(learner_id, done=(), course=COURSE, last_activity=None, **f
         completed_at=max(completed.values()) if len(done) == len(curriculum.topics) else None, **fields)
     TopicProgress.objects.bulk_create([TopicProgress(
         course_key=course, learner_id=learner_id, topic_id=topic_id, sections_viewed=list(topic.section_ids()),
-        first_viewed_at=at, sections_viewed_at=at, check_passed_at=at, reflection_saved_at=at, completed_at=at,
+        first_viewed_at=at, started_at=at, sections_viewed_at=at, check_passed_at=at, reflection_saved_at=at, completed_at=at,
         attempts=1, best_score=100, last_score=100, last_answers=correct_answers(topic), reflection=REFLECTION)
         for topic_id, at in completed.items() for topic in [curriculum.topic(topic_id)]])
     return profile
