@@ -804,10 +804,19 @@ def get_curriculum():
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] != "check":
-        print("usage: python -m elsx.curriculum check [FOLDER]", file=sys.stderr)
+    if not argv or argv[0] not in ("check", "schedule"):
+        print("usage: python -m elsx.curriculum check|schedule [FOLDER]", file=sys.stderr)
         return 2
     folder = argv[1] if len(argv) > 1 else curriculum_dir()
+    if argv[0] == "schedule":
+        from elsx import estimates  # the estimating lives there; this only prints
+        try:
+            curriculum = load_curriculum(folder)
+        except CurriculumError as exc:
+            print(f"The curriculum in {folder} has {len(exc.problems)} problem(s).", file=sys.stderr)
+            return 1
+        print(estimates.schedule_text(curriculum))
+        return 0
     try:
         curriculum = load_curriculum(folder)
         problems = lint(curriculum) + hours_problems(curriculum)

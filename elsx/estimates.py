@@ -74,3 +74,45 @@ def topic_estimate(topic):
 def round_minutes(minutes):
     """For learners: to 5 minutes, at least 5 ("about 55 minutes")."""
     return max(5, int(5 * round(minutes / 5)))
+
+
+def shortfalls(curriculum, tolerance=0.10):
+    """Topics whose estimate falls short of credited hours x 50 minutes by more than tolerance (warnings)."""
+    found = []
+    for topic in curriculum.topics:
+        estimate = topic_estimate(topic)
+        if estimate.minutes < estimate.required_minutes * (1 - tolerance):
+            found.append(f"{topic.source or topic.id}: the content takes about {estimate.minutes:.0f} minutes, "
+                         f"short of {estimate.required_minutes:.0f} ({topic.hours} credit hours x 50 minutes) "
+                         f"by more than {tolerance:.0%}")
+    return found
+
+
+def _settings_line():
+    return (f"(readings at {conf.get('READING_WPM')} words a minute, {conf.get('QUESTION_MINUTES')} minutes a "
+            f"question, reflections and activities as declared; * = default "
+            f"{conf.get('REFLECTION_MINUTES_DEFAULT')} minutes, not declared)")
+
+
+def schedule_text(curriculum):
+    """The hourly distribution schedule, as plain text."""
+    lines = ["Hourly distribution schedule: " + (curriculum.title if hasattr(curriculum, "title") else ""),
+             _settings_line(), ""]
+    total = credited = 0.0
+    for week in curriculum.weeks:
+        for topic in week.topics:
+            estimate = topic_estimate(topic)
+            lines.append(f"Week {topic.week} · Topic {topic.number}: {topic.title}  "
+                         f"[{topic.hours} credit hours = {estimate.credited_minutes:.0f} min]")
+            for activity in estimate.activities:
+                mark = "" if activity.declared else " *"
+                lines.append(f"    {activity.kind:<10} {activity.minutes:6.1f} min  {activity.title}{mark}")
+            gap = estimate.minutes - estimate.required_minutes
+            lines.append(f"    {'total':<10} {estimate.minutes:6.1f} min  "
+                         f"(needs {estimate.required_minutes:.0f} at 50 min per credit hour; {gap:+.0f})")
+            lines.append("")
+            total += estimate.minutes
+            credited += float(topic.hours)
+    lines.append(f"Course: about {total:.0f} minutes ({total / 60:.1f} hours) of estimated work "
+                 f"against {credited:.1f} credited hours ({credited * 50:.0f} minutes at 50 per hour).")
+    return "\n".join(lines)

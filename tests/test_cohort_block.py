@@ -77,7 +77,7 @@ def test_every_filter_has_a_label(block, cohort):
     html = render(block)
     form = html[html.index('data-region="filters"'):html.index("</form>")]
     ids = re.findall(r'<(?:input|select)[^>]* id="([^"]+)"', form)
-    assert len(ids) == 6
+    assert len(ids) == 7
     for field_id in ids:
         assert f'<label for="{field_id}"' in html
 
@@ -113,7 +113,8 @@ def test_page_past_the_end_is_clamped(block, cohort):
     ({"page_size": 10}, "25, 50, 100"),
     ({"page": -1}, "page"),
     ({"page": "last"}, "page"),
-    ({"filter": "x"}, "status, agency, role, not_completed, search"),
+    ({"filter": "x"}, "status, agency, role, not_completed, engaged_under, search"),
+    ({"engaged_under": "soon"}, "Engaged minutes"),
     ({"not_completed": "topic-99"}, "vulnerable-populations"),
 ])
 def test_bad_input_is_a_400_naming_the_allowed_values(block, cohort, data, named):

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 CREDIT_COLUMNS = ["Legal name", "State training ID", "State", "Agency", "Role", "Course title", "Course number",
                   "Credit hours", "Credit type", "Delivery method", "Start date", "Completion date",
-                  "Certificate number", "Verification URL", "Status"]
+                  "Certificate number", "Verification URL", "Status", "Engaged minutes"]
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_roster_download_is_a_csv_of_the_filter_with_bom_and_neutralised_cells(b
     assert "attachment;" in headers["Content-Disposition"] and ".csv" in headers["Content-Disposition"]
     assert 'filename="elsx-roster-psap-course-v1-' in headers["Content-Disposition"]  # the filter names the file
     rows = _rows(body)
-    assert len(rows) == 3 and rows[0][:3] == ["Name", "Email", "Agency"] and len(rows[0]) == 14 + 10 + 1
+    assert len(rows) == 3 and rows[0][:3] == ["Name", "Email", "Agency"] and len(rows[0]) == 14 + 10 + 2
     names = {row[0] for row in rows[1:]}
     assert names == {"'=cmd|' /C calc'!A0", "Ana Ávila"}
     evil = next(row for row in rows[1:] if row[0].startswith("'="))

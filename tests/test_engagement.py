@@ -298,3 +298,42 @@ def test_the_topic_requirement_says_the_time_left_in_words(seat_time):
     from elsx import eligibility
     first = eligibility.check(COURSE, "nobody").requirements[0]
     assert "about 50 more minutes in this topic" in first.remaining
+
+
+def test_dashboard_shows_engaged_time_median_p10_and_filters_fast_completers(make_block):
+    from elsx.cohort import query
+    from elsx.cohort.params import GridParams
+    from tests.cohort_helpers import add_learner, schedule
+    topics = get_curriculum().topic_ids()
+    for index, minutes in enumerate([30, 60, 600, 700]):
+        add_learner(f"c{index}", done=topics)
+        TopicProgress.objects.filter(learner_id=f"c{index}").update(engaged_seconds=minutes * 6)
+        EngagementClock.objects.create(course_key=COURSE, learner_id=f"c{index}", seconds=minutes * 60)
+    found = query.dashboard(COURSE, GridParams(), schedule(24))
+    first = found.topics[0]
+    assert first.engaged_median == 60 * 6 and first.engaged_p10 == 30 * 6
+    assert found.page.rows[0].engaged_seconds == 30 * 60
+    fast = query.dashboard(COURSE, GridParams(engaged_under=100), schedule(24))
+    assert sorted(row.learner_id for row in fast.page.rows) == ["c0", "c1"]
+
+
+def test_percentile_is_nearest_rank():
+    from elsx.cohort.query import percentile
+    assert percentile([], 50) is None
+    assert percentile([1, 2, 3, 4], 50) == 2 and percentile([1, 2, 3, 4], 10) == 1
+    assert percentile(list(range(1, 101)), 10) == 10
+
+
+def test_seeded_cohort_has_realistic_engaged_times():
+    from elsx.cohort.seed import seed_cohort
+    course = "course-v1:ELSX+SEED+engaged"
+    seed_cohort(course, 60, certificates="none")
+    curriculum = get_curriculum()
+    done = TopicProgress.objects.filter(course_key=course, completed_at__isnull=False)
+    assert done.exists()
+    for row in done:
+        hours = float(curriculum.topic(row.topic_id).hours)
+        assert 50 * 60 * hours <= row.engaged_seconds <= 120 * 60 * hours
+    clocks = dict(EngagementClock.objects.filter(course_key=course).values_list("learner_id", "seconds"))
+    row = done.first()
+    assert clocks[row.learner_id] >= row.engaged_seconds

@@ -4,7 +4,8 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
 
-from elsx import compat, eligibility, olx, templating
+from elsx import compat, eligibility, estimates, olx, templating
+from elsx.engagement.api import duration_words
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx.certificates import api as certificates
 from elsx.curriculum import get_curriculum
@@ -44,6 +45,11 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "certificate_state": certificates.certificate_state(course_key, learner.id, status)
             if progress.complete and not learner.is_anonymous else None,
             "certificate_url": compat.url_name_url(course_key, olx.CERTIFICATE_URL_NAME),
+            "estimates": {topic.id: estimates.round_minutes(estimates.topic_estimate(topic).minutes)
+                          for topic in curriculum.topics},
+            "engaged": {topic.id: duration_words(state.engaged_seconds)
+                        for _week, items in progress.weeks for topic, state in items},
+            "engaged_total": duration_words(progress.engaged_seconds),
         }
 
     @XBlock.supports("multi_device")

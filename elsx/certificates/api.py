@@ -213,6 +213,7 @@ def _new_snapshot(course_key, profile, status, generation=1):
         signatory_name=conf.get("SIGNATORY_NAME"),
         signatory_title=conf.get("SIGNATORY_TITLE"),
         language=profile.claim_language or translation.get_language() or "en",
+        engaged_seconds=status.progress.engaged_seconds,  # the record, not the public page
     )
 
 

@@ -35,7 +35,7 @@ DEFAULT_CREDIT_PROFILE = {
         ["Course number", "course_number"], ["Credit hours", "credit_hours"], ["Credit type", "credit_type"],
         ["Delivery method", "delivery_method"], ["Start date", "start_date"], ["Completion date", "completion_date"],
         ["Certificate number", "certificate_number"], ["Verification URL", "verification_url"],
-        ["Status", "status"],
+        ["Status", "status"], ["Engaged minutes", "engaged_minutes"],
     ],
     "statuses": ["valid", "revoked"],
     "date_format": "%Y-%m-%d",
@@ -60,6 +60,8 @@ CREDIT_FIELDS = {
     "certificate_number": lambda cert, ctx: certs.display_number(cert.number),
     "verification_url": lambda cert, ctx: ctx.verification_url(cert.number) if cert.status == "valid" else "",
     "status": lambda cert, ctx: cert.status,
+    # Server-measured engaged time at issue (elsx.engagement), whole minutes.
+    "engaged_minutes": lambda cert, ctx: cert.engaged_seconds // 60,
     "signatory_name": lambda cert, ctx: cert.signatory_name,
     "signatory_title": lambda cert, ctx: cert.signatory_title,
 }
@@ -137,7 +139,7 @@ class _Formatter:
                  self.yes if row.inactive else self.no, row.topics_completed, format_hours(row.hours),
                  row.pace_week if row.pace_week is not None else self.done, self.when(row.first_activity),
                  self.when(row.last_activity), self.when(row.completed_at), row.certificate_display,
-                 row.certificate_status] + [self.cell(cell) for cell in row.cells] + [self.missing(row)])
+                 row.certificate_status] + [self.cell(cell) for cell in row.cells] + [self.missing(row), row.engaged_seconds // 60])
 
     @staticmethod
     def missing(row):
@@ -157,6 +159,7 @@ def roster_header(schedule):
     header += [_("Topic {number}: {title}").format(number=topic.number, title=topic.title)
                for topic in schedule.topics]
     header.append(_("Other requirements still to do"))
+    header.append(_("Engaged minutes"))
     return header
 
 

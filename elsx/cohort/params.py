@@ -27,7 +27,9 @@ TOPIC_SORT_PREFIX = "topic:"
 DIRECTIONS = ("asc", "desc")
 SEARCH_MAX = 100
 AGENCY_MAX = 200
-FIELDS = ("status", "agency", "role", "not_completed", "search", "sort", "dir", "page", "page_size", "missing")
+FIELDS = ("status", "agency", "role", "not_completed", "engaged_under", "search", "sort", "dir", "page",
+          "page_size", "missing")
+ENGAGED_UNDER_MAX = 100 * 60  # minutes
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class GridParams:
     role: str = ""
     not_completed: str = ""  # a topic id
     missing: str = ""  # a requirement key still to do (elsx.cohort.missing)
+    engaged_under: int = 0  # minutes: completed with less engaged time than this (0: no filter)
     search: str = ""
     sort: str = "name"
     dir: str = "asc"
@@ -96,6 +99,8 @@ def parse(data, curriculum=None):
         role=_choice(data, "role", role_codes(), _("role")),
         not_completed=_choice(data, "not_completed", tuple(curriculum.topic_ids()), _("topic")),
         missing=_choice(data, "missing", tuple(key for key, _label in missing.choices()), _("requirement")),
+        engaged_under=(parse_int(data["engaged_under"], "engaged_under", _("Engaged minutes"), 0, ENGAGED_UNDER_MAX)
+                       if data.get("engaged_under") not in (None, "") else 0),
         search=clean_text(data.get("search"), "search", _("Search"), max_length=SEARCH_MAX, required=False),
         sort=_choice(data, "sort", sort_keys(curriculum), _("sort key")) or "name",
         dir=_choice(data, "dir", DIRECTIONS, _("sort direction")) or "asc",

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,15 +153,25 @@ def _ensure_rows(course_key, learner, topic):
             pass  # another request created it first
 
 
+_LOCKED_ROW_SQL = (
+    "SELECT tp.id, tp.course_key, tp.learner_id, tp.topic_id, tp.sections_viewed, tp.engaged_seconds,"
+    " tp.engaged_sections, tp.engaged_day, tp.engaged_day_seconds, c.id AS clock_pk, c.last_at AS clock_at"
+    " FROM elsx_topicprogress tp LEFT JOIN elsx_engagementclock c"
+    " ON c.course_key = tp.course_key AND c.learner_id = tp.learner_id"
+    " WHERE tp.course_key = %s AND tp.learner_id = %s AND tp.topic_id = %s")
+
+
 def _locked_row(course_key, learner_id, topic_id):
-    """The topic row, locked, with the learner's clock read alongside: one query."""
-    clocks = EngagementClock.objects.filter(course_key=course_key, learner_id=OuterRef("learner_id"))
-    return (TopicProgress.objects.select_for_update()
-            .filter(course_key=course_key, learner_id=learner_id, topic_id=topic_id)
-            .only("pk", "course_key", "learner_id", "topic_id", "sections_viewed", "engaged_seconds",
-                  "engaged_sections", "engaged_day", "engaged_day_seconds")
-            .annotate(clock_pk=Subquery(clocks.values("pk")[:1]), clock_at=Subquery(clocks.values("last_at")[:1]))
-            .first())
+    """The topic row and the learner's clock, both locked (FOR UPDATE on the join): one query.
+
+    Raw SQL because the ORM spends more time compiling the equivalent subquery than the
+    database spends answering it; the hot path is 170 a second for 5,000 learners.
+    """
+    sql = _LOCKED_ROW_SQL + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    row = next(iter(TopicProgress.objects.raw(sql, [course_key, learner_id, topic_id])), None)
+    if row is not None and row.clock_at is not None:
+        row.clock_at = connection.ops.convert_datetimefield_value(row.clock_at, None, connection)
+    return row
 
 
 def heartbeat(course_key, learner, topic, section_id=None, sent_at=None, now=None):

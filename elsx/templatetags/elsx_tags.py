@@ -55,3 +55,8 @@ def page_lang():
 @register.simple_tag
 def content_language_notice():
     return content_in_other_language()
+@register.filter
+def duration(seconds):
+    """Engaged seconds for people: "45 min", "2 h 05 min"."""
+    from elsx.engagement.api import duration_words  # lazy: templatetags load before apps
+    return duration_words(seconds or 0)

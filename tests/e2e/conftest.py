@@ -125,6 +125,10 @@ def server(tmp_path_factory):
         "ELSX_DB": str(folder / "e2e.sqlite3"),
         "ELSX_VERIFY_BASE_URL": base_url,
         "PYTHONUNBUFFERED": "1",
+        # The journeys here complete topics by clicking: seat-time minimums off, as in the unit tests
+        # (docs/engagement.md). The heartbeat rules themselves are unit-tested with an injected clock.
+        "ELSX_DEMO_MINUTES_PER_HOUR": "0",
+        "ELSX_DEMO_SECTION_SHARE": "0",
     })
     env.pop("ELSX_DB_ENGINE", None)  # always a fresh SQLite file, never a shared MariaDB
     seeded = subprocess.run([sys.executable, str(HERE / "seed.py")], cwd=folder, env=env,
