@@ -4,6 +4,7 @@ Every problem in the files is reported with the file, the line and what is
 wrong, all at once, as a CurriculumError; loading never shows a traceback.
 Run `python -m elsx.curriculum check [DIR]` to validate a folder.
 """
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -809,6 +810,9 @@ def main(argv=None):
         return 2
     folder = argv[1] if len(argv) > 1 else curriculum_dir()
     if argv[0] == "schedule":
+        from django.conf import settings
+        if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
+            settings.configure()  # a plain run prints the defaults' schedule (elsx.conf.DEFAULTS)
         from elsx import estimates  # the estimating lives there; this only prints
         try:
             curriculum = load_curriculum(folder)

@@ -390,3 +390,18 @@ def test_a_topic_short_of_its_credited_hours_fails_the_check(broken, capsys):
     assert main(["check", str(broken)]) == 1
     err = capsys.readouterr().err
     assert "responder-wellness.xml" in err and "short of the 50 that 1.0 credit hours need" in err
+
+
+def test_schedule_runs_as_documented_without_django_settings():
+    """`python -m elsx.curriculum schedule` as the README gives it: no settings module, the defaults' schedule,
+    and a course total at or above the 550 minutes 11 credit hours need."""
+    import os
+    import re
+    import subprocess
+    import sys
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run([sys.executable, "-m", "elsx.curriculum", "schedule"], env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    total = re.search(r"Course: about (\d+) minutes", result.stdout)
+    assert total and int(total.group(1)) >= 550, result.stdout[-500:]
