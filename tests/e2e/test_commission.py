@@ -17,7 +17,7 @@ import zipfile
 
 import pytest
 
-from tests.e2e.conftest import (CHROMIUM, CHROMIUM_ARGS, HERE, VIEWPORT, Server, _free_port, _wait_until_up,
+from tests.e2e.conftest import (HERE, VIEWPORT, Server, _free_port, _wait_until_up,
                                 assert_accessible, skip_module_without_browser, tab_to)
 
 skip_module_without_browser()
@@ -32,7 +32,9 @@ def commission_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("elsx-e2e-commission")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
+    # Seat-time minimums off, as for the other browser journeys (tests/e2e/conftest.py): this walks the rules.
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="elsx.demo.settings", ELSX_VAR=str(folder),
+               ELSX_DEMO_MINUTES_PER_HOUR="0", ELSX_DEMO_SECTION_SHARE="0",
                ELSX_DB=str(folder / "e2e.sqlite3"), ELSX_VERIFY_BASE_URL=base_url, PYTHONUNBUFFERED="1",
                ELSX_COMMISSION="1")
     env.pop("ELSX_DB_ENGINE", None)
@@ -59,14 +61,9 @@ def commission_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium(commission_server):
-    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(commission_server, browser):
+    # The session's browser: a second sync_playwright() in one process fails ("inside the asyncio loop").
+    return browser
 
 
 @pytest.fixture
