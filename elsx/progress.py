@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -129,12 +129,11 @@ def _profile_defaults(learner):
 def ensure_profile(course_key, learner):
     """The learner's profile row, created on first contact (race-safe)."""
     _require_learner(learner)
-    try:
-        profile, created = LearnerProfile.objects.get_or_create(
-            course_key=course_key, learner_id=learner.id, defaults=_profile_defaults(learner),
-        )
-    except IntegrityError:
-        profile, created = LearnerProfile.objects.get(course_key=course_key, learner_id=learner.id), False
+    found = _create_once(lambda: LearnerProfile.objects.get_or_create(
+        course_key=course_key, learner_id=learner.id, defaults=_profile_defaults(learner)))
+    if found is None:  # another request created it first
+        found = LearnerProfile.objects.get(course_key=course_key, learner_id=learner.id), False
+    profile, created = found
     if not created:
         stale = {k: v for k, v in _profile_defaults(learner).items() if v and getattr(profile, k) != v}
         if stale and profile.retired_at is None:
@@ -144,11 +143,36 @@ def ensure_profile(course_key, learner):
     return profile
 
 
+DEADLOCK_RETRIES = 3
+MYSQL_DEADLOCK = 1213  # ER_LOCK_DEADLOCK: InnoDB picked this insert as the victim of a duplicate-key race
+
+
+def _in_transaction():
+    return connection.in_atomic_block
+
+
+def _is_deadlock(exc):
+    return bool(exc.args) and exc.args[0] == MYSQL_DEADLOCK
+
+
+def _create_once(create):
+    """Run a get_or_create that several requests may race on. The loser of a duplicate-key race gets an
+    IntegrityError (the row exists: done) or, on MariaDB, a deadlock: outside a transaction nothing of
+    ours was rolled back, so it is simply tried again."""
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            return create()
+        except IntegrityError:
+            return None  # another request created it first
+        except OperationalError as exc:
+            if not _is_deadlock(exc) or _in_transaction() or attempt == DEADLOCK_RETRIES - 1:
+                raise
+    return None
+
+
 def _ensure_row(course_key, learner_id, topic_id):
-    try:
-        TopicProgress.objects.get_or_create(course_key=course_key, learner_id=learner_id, topic_id=topic_id)
-    except IntegrityError:
-        pass  # another request created it first
+    _create_once(lambda: TopicProgress.objects.get_or_create(
+        course_key=course_key, learner_id=learner_id, topic_id=topic_id))
 
 
 def _locked_write(course_key, learner, topic, mutate, action=True):

@@ -240,3 +240,34 @@ def test_last_feedback_replays_the_last_attempt(topic, clock):
     assert (score, correct) == (83, 5)
     TopicProgress.objects.filter(learner_id="p1").update(last_answers={"gone": "x"})
     assert progress.last_feedback(topic, progress.topic_state(COURSE, "p1", topic)) is None
+
+
+def test_a_deadlocked_first_insert_is_tried_again(topic, monkeypatch):
+    """MariaDB answers a duplicate-key race with error 1213 (deadlock) as well as with IntegrityError: the
+    loser retries, outside any transaction, and gets the row (found by 20 threads on one topic)."""
+    from django.db import OperationalError
+    real = TopicProgress.objects.get_or_create
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction")
+        return real(**kwargs)
+    monkeypatch.setattr(TopicProgress.objects, "get_or_create", flaky)
+    monkeypatch.setattr(progress, "_in_transaction", lambda: False)  # as in a request: autocommit
+    progress._ensure_row(COURSE, "p1", topic.id)  # pylint: disable=protected-access
+    assert len(calls) == 2 and TopicProgress.objects.filter(learner_id="p1", topic_id=topic.id).count() == 1
+
+
+def test_other_database_errors_are_not_retried(topic, monkeypatch):
+    from django.db import OperationalError
+    calls = []
+
+    def broken(**kwargs):
+        calls.append(kwargs)
+        raise OperationalError(2006, "MySQL server has gone away")
+    monkeypatch.setattr(TopicProgress.objects, "get_or_create", broken)
+    with pytest.raises(OperationalError):
+        progress._ensure_row(COURSE, "p1", topic.id)  # pylint: disable=protected-access
+    assert len(calls) == 1
