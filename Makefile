@@ -60,7 +60,7 @@ test-py312:
 WEASYPRINT_OLDEST := 65.0
 VENVPINS ?= .venv-pins
 PIN_TESTS := tests/test_certificates_pdf.py tests/test_certificates_document.py tests/hostile/test_xss.py \
-	tests/test_capstone.py tests/test_packaging.py
+	tests/test_capstone.py tests/test_packaging.py tests/test_certificates_fonts.py
 
 test-platform-pins:
 	set -e; [ -x $(VENVPINS)/bin/python ] || $(PYTHON) -m venv $(VENVPINS); \

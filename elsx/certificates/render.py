@@ -113,8 +113,8 @@ def warn_once_without_harfbuzz():
         if _warned or harfbuzz_subsetting_available():
             return
         _warned = True
-    log.warning("elsx: HarfBuzz font subsetting is unavailable, so certificates render about five times "
-                "slower. Install the Debian package %s (or your system's HarfBuzz subset library).",
+    log.warning("elsx: HarfBuzz font subsetting is unavailable, so certificates render about twice as "
+                "slowly. Install the Debian package %s (or your system's HarfBuzz subset library).",
                 HARFBUZZ_PACKAGE)
 
 
