@@ -8,7 +8,7 @@ MANAGE := $(PY) -m django
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: dev install migrate seed serve test test-fast test-mysql bench check-curriculum messages compile-messages e2e screenshots test-py312 mutation clean
+.PHONY: dev install migrate seed serve test test-fast test-mysql test-platform-pins bench check-curriculum messages compile-messages e2e screenshots test-py312 mutation clean
 
 $(VENV)/.installed: setup.py
 	bash .ci/system-packages dev
@@ -54,6 +54,22 @@ test-py312:
 	echo "== Python 3.12: $$($(VENV312)/bin/python -c 'import sys, django; print(sys.version.split()[0], "Django", django.__version__)')"; \
 	$(VENV312)/bin/python -m pytest -q tests -m "not browser and not slow"
 
+# The certificate tests beside Open edX's pins (tests/platform/openedx-pins.txt: tinycss2==1.4.0) and the oldest
+# WeasyPrint elsx supports, which has the old URL-fetcher API (elsx/certificates/weasyprint_compat.py).
+# WEASYPRINT_OLDEST is setup.py's lower bound (tests/test_packaging.py checks that).
+WEASYPRINT_OLDEST := 65.0
+VENVPINS ?= .venv-pins
+PIN_TESTS := tests/test_certificates_pdf.py tests/test_certificates_document.py tests/hostile/test_xss.py \
+	tests/test_capstone.py tests/test_packaging.py tests/test_certificates_fonts.py
+
+test-platform-pins:
+	set -e; [ -x $(VENVPINS)/bin/python ] || $(PYTHON) -m venv $(VENVPINS); \
+	$(VENVPINS)/bin/pip install -q -c tests/platform/openedx-pins.txt -e '.[dev,test]' 'bleach[css]' \
+		'weasyprint==$(WEASYPRINT_OLDEST)'; \
+	echo "== $$($(VENVPINS)/bin/python -c 'from importlib.metadata import version as v; \
+		print("WeasyPrint", v("weasyprint"), "tinycss2", v("tinycss2"), "bleach", v("bleach"))')"; \
+	$(VENVPINS)/bin/python -m pytest -q $(PIN_TESTS) -m "not browser and not slow"
+
 test-fast: install
 	$(PY) -m pytest -q -x tests -m "not slow and not browser"
 
@@ -76,7 +92,7 @@ mutation: install
 # Extraction runs from the top so certificates/certificate.html (shipped as
 # elsx.certificate_files) is included; LOCALE_PATHS sends those strings to elsx/locale.
 I18N_LOCALES ?= es_419
-I18N_SKIP := .venv build dist var tests bench docs modules demo .git .ci *.egg-info node_modules
+I18N_SKIP := .venv .venv312 .venv-pins build dist var tests bench docs modules demo .git .ci *.egg-info node_modules
 messages: install
 	ELSX_VAR=$${TMPDIR:-/tmp}/elsx-messages $(PY) -c "import django; django.setup(); \
 	from django.conf import settings; from django.core.management import call_command; \
@@ -88,4 +104,4 @@ compile-messages: install
 	cd elsx && ELSX_VAR=$${TMPDIR:-/tmp}/elsx-messages PYTHONPATH=.. $(abspath $(PY)) -m django compilemessages
 
 clean:
-	rm -rf var build dist *.egg-info .pytest_cache $(VENV312)
+	rm -rf var build dist *.egg-info .pytest_cache $(VENV312) $(VENVPINS)

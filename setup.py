@@ -67,9 +67,10 @@ setup(
         "Django>=4.2,<6",
         "XBlock>=5.1",
         "lxml>=5",
-        # 68+: elsx.certificates.render subclasses weasyprint.urls.URLFetcher (new in 68); 70 is what we
-        # measure. 67+ needs tinycss2>=1.5 beside the platform's tinycss2==1.4.0 pin (docs/platform.md).
-        "weasyprint>=68",
+        # 65 is the first with HarfBuzz font subsetting. Only 66 and older accept the platform's
+        # tinycss2==1.4.0 pin (67+ need tinycss2>=1.5), so no newer lower bound: elsx.certificates.weasyprint_compat
+        # speaks both URL-fetcher APIs (docs/platform.md, tests/test_packaging.py).
+        "weasyprint>=65",
         "web-fragments>=2.2",
         "segno>=1.5",
         "celery>=5.3",

@@ -184,5 +184,5 @@ def test_missing_harfbuzz_subsetting_warns_once_naming_the_debian_package(monkey
 
 
 def test_harfbuzz_subsetting_is_detected_here():
-    # .ci/run installs libharfbuzz-subset0; without it renders are about five times slower.
+    # .ci/run installs libharfbuzz-subset0; without it renders take about twice the CPU time (bench/run.py fonts).
     assert render.harfbuzz_subsetting_available() is True

@@ -62,3 +62,41 @@ def test_the_image_patch_runs_where_the_package_is_missing_and_where_it_exists(p
     installs = [line for line in log.read_text().splitlines() if line.startswith("apt-get install")]
     assert any("libpango-1.0-0" in line for line in installs)
     assert any("libharfbuzz-subset0" in line for line in installs) is packaged
+
+
+def run_weasyprint_patch(patches, tmp_path, installed_tinycss2):
+    """The patch's RUN line in sh, with a fake python (the venv's) and a fake $PIP_COMMAND that logs its arguments."""
+    import os
+    import subprocess
+    log = tmp_path / "pip.log"
+    python = tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho "{installed_tinycss2}"\n' if installed_tinycss2 else "#!/bin/sh\nexit 1\n")
+    pip = tmp_path / "pip"
+    pip.write_text(f'#!/bin/sh\nfor arg in "$@"; do echo "$arg" >> "{log}"; done\n')
+    for tool in (python, pip):
+        tool.chmod(0o755)
+    script = render(patches["openedx-dockerfile-post-python-requirements"]).strip()
+    assert script.startswith("RUN --mount=type=cache")
+    script = script.split("\\\n", 1)[1].replace("\\\n", " ")
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PATH=f"{tmp_path}:{os.environ['PATH']}", PIP_COMMAND=str(pip)))
+    assert done.returncode == 0, done.stderr
+    return log.read_text().splitlines()
+
+
+def test_the_weasyprint_patch_keeps_the_platforms_tinycss2(patches, tmp_path):
+    import re
+
+    from packaging.requirements import Requirement
+    args = run_weasyprint_patch(patches, tmp_path, "1.4.0")
+    assert args[0] == "install" and "tinycss2==1.4.0" in args
+    # The same range as setup.py, so the later `pip install elsx` finds it satisfied and changes nothing.
+    declared = re.search(r'"(weasyprint[^"]*)"', (PLUGIN.parents[2] / "setup.py").read_text(encoding="utf-8"))
+    weasyprint = [Requirement(arg) for arg in args if arg.startswith("weasyprint")]
+    assert [str(req.specifier) for req in weasyprint] == [str(Requirement(declared.group(1)).specifier)]
+
+
+def test_the_weasyprint_patch_pins_nothing_where_tinycss2_is_absent(patches, tmp_path):
+    args = run_weasyprint_patch(patches, tmp_path, None)
+    assert args[0] == "install" and any(arg.startswith("weasyprint>=") for arg in args)
+    assert not any(arg.startswith("tinycss2") for arg in args)

@@ -20,6 +20,15 @@ RUN apt-get update \\
        else echo "libharfbuzz-subset0 not packaged here: WeasyPrint will subset fonts with fontTools"; fi \\
     && rm -rf /var/lib/apt/lists/*
 """),
+    # Runs after the platform's requirements, before OPENEDX_EXTRA_PIP_REQUIREMENTS. The platform pins
+    # tinycss2==1.4.0 for bleach[css] (<1.5), but the newest WeasyPrint needs 1.5 and `uv pip install elsx` would
+    # upgrade it. So install the newest WeasyPrint that fits the tinycss2 already there (66 for 1.4.0); elsx's
+    # weasyprint>=65 is then satisfied and uv leaves both alone (docs/platform.md).
+    ("openedx-dockerfile-post-python-requirements", """
+RUN --mount=type=cache,target=/openedx/.cache/pip,sharing=shared \\
+    tinycss2=$(python -c "from importlib import metadata; print(metadata.version('tinycss2'))" 2>/dev/null || true) \\
+    && $PIP_COMMAND install 'weasyprint>=65' ${tinycss2:+"tinycss2==$tinycss2"}
+"""),
     ("openedx-common-settings", """
 ELSX = {**globals().get("ELSX", {}),
     # Learner files: the private volume Tutor mounts in lms, cms and both workers, which uwsgi never serves.
@@ -37,4 +46,4 @@ ELSX = {**globals().get("ELSX", {}),
 
 # Install the package itself with:
 #   tutor config save --append OPENEDX_EXTRA_PIP_REQUIREMENTS="elsx==<version>"
-# uv upgrades tinycss2 from the platform's 1.4.0 to 1.5 for WeasyPrint 68+ (docs/platform.md).
+# The WeasyPrint patch above keeps the platform's tinycss2; the renderer works with WeasyPrint 65 to 70.

@@ -20,8 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from elsx.certificates.weasyprint_compat import FetcherBase, Response
 from elsx.resources import certificate_assets_dir
 
 log = logging.getLogger(__name__)
@@ -46,11 +46,11 @@ class RefusedURL(ValueError):
     """The renderer asked for something outside the certificate assets."""
 
 
-class AssetFetcher(URLFetcher):
+class AssetFetcher(FetcherBase):
     """Serves files under one folder, addressed through ASSET_ORIGIN; refuses everything else."""
 
     def __init__(self, root):
-        super().__init__(allowed_protocols=("https",), allow_redirects=False, timeout=1)
+        super().__init__()
         self.root = Path(root).resolve()
         # Configured images (signature, logo) by the name the template uses: {"configured/x.png": Path}.
         self.extra = {}
@@ -84,11 +84,11 @@ class AssetFetcher(URLFetcher):
             log.warning("elsx certificate renderer refused a %s URL", scheme)
             raise RefusedURL("the certificate renderer only loads its own assets")
         if isinstance(path, bytes):
-            return URLFetcherResponse(url, body=path, headers={"Content-Type": "image/png"})
+            return Response(url, path, "image/png")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if path.suffix == ".woff2":
             content_type = "font/woff2"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+        return Response(url, path.read_bytes(), content_type)
 
     def refused(self):
         return [url for url, served in self.requests if not served]
@@ -113,8 +113,8 @@ def warn_once_without_harfbuzz():
         if _warned or harfbuzz_subsetting_available():
             return
         _warned = True
-    log.warning("elsx: HarfBuzz font subsetting is unavailable, so certificates render about five times "
-                "slower. Install the Debian package %s (or your system's HarfBuzz subset library).",
+    log.warning("elsx: HarfBuzz font subsetting is unavailable, so certificates render about twice as "
+                "slowly. Install the Debian package %s (or your system's HarfBuzz subset library).",
                 HARFBUZZ_PACKAGE)
 
 
