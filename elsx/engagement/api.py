@@ -315,6 +315,25 @@ def _after_credit(course_key, learner, topic, beat):
         beat.newly_completed = progress.engagement_changed(course_key, learner, topic, beat.sections_read)
 
 
+# --- demo data ----------------------------------------------------------------------
+
+def seed_time(course_key, learner, topic, seconds, day):
+    """Demo data only: `seconds` of engaged time in `topic` on `day`, as credited heartbeats would leave
+    them: the topic's total and the day's log entry, each section open for its reading time (so read),
+    the learner's clock. Sets, never adds, so seeding twice changes nothing."""
+    _ensure_rows(course_key, learner, topic)
+    sections = {section.id: estimates.section_read_seconds(section) for section in topic.sections}
+    with transaction.atomic():
+        TopicProgress.objects.filter(course_key=course_key, learner_id=learner.id, topic_id=topic.id,
+                                     engaged_seconds__lt=seconds).update(
+            engaged_seconds=seconds, engaged_day=day, engaged_day_seconds=seconds, engaged_sections=sections)
+        total = sum(TopicProgress.objects.filter(course_key=course_key, learner_id=learner.id).values_list(
+            "engaged_seconds", flat=True))
+        EngagementClock.objects.filter(course_key=course_key, learner_id=learner.id).update(seconds=total)
+    from elsx import progress
+    progress.engagement_changed(course_key, learner, topic, list(sections))
+
+
 # --- reading ----------------------------------------------------------------------
 
 def learner_seconds(course_key, learner_id):
