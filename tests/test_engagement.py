@@ -1,4 +1,5 @@
 """Engaged time: every clock rule, with an injected clock (no sleeps), through the API and the handler."""
+import os
 from datetime import datetime, timedelta, timezone as tz
 from types import SimpleNamespace
 
@@ -142,6 +143,17 @@ def test_rate_limit_answers_429_after_the_allowance(beat, settings, topic):
     beat(1)
     with pytest.raises(api.RateLimited):
         beat(1)
+
+
+def test_rate_limit_counts_one_learner_across_worker_processes():
+    """The LMS's workers share one cache: each must count a learner's beats under the same key."""
+    import subprocess
+    import sys
+    script = ("import django; django.setup(); from elsx.engagement import api; "
+              "print(api.rate_key('course-v1:A+B+C', 'learner-42', 7))")
+    keys = {subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed},
+                           capture_output=True, text=True, check=True).stdout.strip() for seed in ("1", "2")}
+    assert len(keys) == 1 and "learner-42" not in keys.pop()
 
 
 def test_remaining_time_in_words():

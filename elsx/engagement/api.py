@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from elsx import conf, estimates
@@ -86,18 +87,29 @@ def duration_words(seconds):
 
 # --- input --------------------------------------------------------------------
 
+def rate_key(course_key, learner_id, window):
+    """The cache key counting one learner's beats in one minute: no learner id in it, and the same in
+    every worker process of the LMS (they share the cache; hash() is salted per process)."""
+    digest = salted_hmac("elsx.engagement.rate", f"{course_key}\n{learner_id}").hexdigest()[:24]
+    return f"elsx:beat:{digest}:{window}"
+
+
 def _rate_limited(course_key, learner_id, now):
     limit = int(conf.get("HEARTBEAT_RATE_LIMIT"))
     if limit <= 0:
         return False
-    window = int(now.timestamp() // 60)
-    key = f"elsx:beat:{abs(hash((course_key, learner_id)))}:{window}"  # no learner id in cache keys
-    cache.add(key, 0, 65)
+    key = rate_key(course_key, learner_id, int(now.timestamp() // 60))
+    # incr first: one cache round trip per beat (Memcached or Redis in the LMS); add only once a minute.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 65)
-        count = 1
+    except ValueError:  # the first beat of this minute
+        if cache.add(key, 1, 65):
+            return 1 > limit
+        try:
+            count = cache.incr(key)  # another request added it just now
+        except ValueError:
+            cache.set(key, 1, 65)
+            count = 1
     return count > limit
 
 
