@@ -8,6 +8,7 @@ the schedule command, curriculum check and the blocks all read it.
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 
 from elsx import conf
@@ -16,6 +17,7 @@ _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
+@lru_cache(maxsize=1024)  # the heartbeat handler asks for the same sections' counts on every beat
 def words(html):
     return len(_WORD.findall(unescape(_TAG.sub(" ", html or ""))))
 

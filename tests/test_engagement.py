@@ -1,4 +1,5 @@
 """Engaged time: every clock rule, with an injected clock (no sleeps), through the API and the handler."""
+import os
 from datetime import datetime, timedelta, timezone as tz
 from types import SimpleNamespace
 
@@ -142,6 +143,17 @@ def test_rate_limit_answers_429_after_the_allowance(beat, settings, topic):
     beat(1)
     with pytest.raises(api.RateLimited):
         beat(1)
+
+
+def test_rate_limit_counts_one_learner_across_worker_processes():
+    """The LMS's workers share one cache: each must count a learner's beats under the same key."""
+    import subprocess
+    import sys
+    script = ("import django; django.setup(); from elsx.engagement import api; "
+              "print(api.rate_key('course-v1:A+B+C', 'learner-42', 7))")
+    keys = {subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed},
+                           capture_output=True, text=True, check=True).stdout.strip() for seed in ("1", "2")}
+    assert len(keys) == 1 and "learner-42" not in keys.pop()
 
 
 def test_remaining_time_in_words():
@@ -337,3 +349,19 @@ def test_seeded_cohort_has_realistic_engaged_times():
     clocks = dict(EngagementClock.objects.filter(course_key=course).values_list("learner_id", "seconds"))
     row = done.first()
     assert clocks[row.learner_id] >= row.engaged_seconds
+
+
+def test_the_seeded_demo_learners_complete_with_realistic_engaged_time(seat_time):
+    from elsx.management.commands.elsx_seed_demo import FINISHED, GRADUATE_PACE, complete
+    from elsx.progress import required_seconds
+    topics = get_curriculum().topics
+    for _again in range(2):  # seeding twice changes nothing
+        for topic, pace in zip(topics, GRADUATE_PACE):
+            complete(COURSE, FINISHED, topic, pace)
+    rows = {row.topic_id: row for row in TopicProgress.objects.filter(learner_id=FINISHED.id)}
+    assert all(rows[topic.id].completed_at is not None for topic in topics)
+    for topic, pace in zip(topics, GRADUATE_PACE):
+        assert rows[topic.id].engaged_seconds == int(float(topic.hours) * pace * 60) > required_seconds(topic)
+    total = sum(row.engaged_seconds for row in rows.values())
+    assert EngagementClock.objects.get(learner_id=FINISHED.id).seconds == total
+    assert api.day_log(COURSE, FINISHED.id) and sum(s for _day, _topic, s in api.day_log(COURSE, FINISHED.id)) == total

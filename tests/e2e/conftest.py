@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -110,12 +111,14 @@ def _wait_until_up(url, process, log_path, timeout=60):
     raise RuntimeError(f"workbench server did not answer within {timeout} s:\n{log_path.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    reason = browser_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    folder = tmp_path_factory.mktemp("elsx-e2e")
+# The journeys complete topics by clicking: seat-time minimums off, as in the unit tests
+# (docs/engagement.md). tests/e2e/test_seat_time.py starts its own server with them on.
+INSTANT_ENV = {"ELSX_DEMO_MINUTES_PER_HOUR": "0", "ELSX_DEMO_SECTION_SHARE": "0"}
+
+
+@contextmanager
+def run_server(folder, extra_env, prepare):
+    """A workbench server on a fresh SQLite file in folder; prepare is the seeding script's argv."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
@@ -125,13 +128,10 @@ def server(tmp_path_factory):
         "ELSX_DB": str(folder / "e2e.sqlite3"),
         "ELSX_VERIFY_BASE_URL": base_url,
         "PYTHONUNBUFFERED": "1",
-        # The journeys here complete topics by clicking: seat-time minimums off, as in the unit tests
-        # (docs/engagement.md). The heartbeat rules themselves are unit-tested with an injected clock.
-        "ELSX_DEMO_MINUTES_PER_HOUR": "0",
-        "ELSX_DEMO_SECTION_SHARE": "0",
+        **extra_env,
     })
     env.pop("ELSX_DB_ENGINE", None)  # always a fresh SQLite file, never a shared MariaDB
-    seeded = subprocess.run([sys.executable, str(HERE / "seed.py")], cwd=folder, env=env,
+    seeded = subprocess.run([sys.executable, *prepare], cwd=folder, env=env,
                             capture_output=True, text=True, timeout=300, check=False)
     if seeded.returncode != 0:
         raise RuntimeError(f"seeding failed:\n{seeded.stdout[-2000:]}\n{seeded.stderr[-4000:]}")
@@ -153,10 +153,22 @@ def server(tmp_path_factory):
                 process.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    reason = browser_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    with run_server(tmp_path_factory.mktemp("elsx-e2e"), INSTANT_ENV, [str(HERE / "seed.py")]) as running:
+        yield running
+
+
 # --- the browser ---------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def browser(server):  # the server first: its skip covers a missing browser too
+def browser():
+    reason = browser_skip_reason()
+    if reason:
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
