@@ -175,3 +175,27 @@ def test_the_capstone_self_assessment_and_saved_evidence_prefill_the_forms(block
 def test_without_a_capstone_plan_there_is_no_hint(block):
     link(block)
     assert "Your capstone self-assessment:" not in render(block)
+
+
+def test_staff_page_through_agencies_and_keep_their_place_after_a_review(block, settings):
+    settings.ELSX = {"AGENCY_PAGE_SIZE": 2}
+    for i in range(5):
+        call(as_user(block, f"chief-{i}"), "link", {"agency": f"Town {i} Police Department", "kind": "law_enforcement",
+                                                    "state": "CA", "executive": True})
+    call(as_user(block, "chief-4"), "attest", {"criterion": "executive", "evidence": EXEC})
+    staff = as_user(block, "instructor")
+    html = render(staff)
+    assert "Town 0 Police" in html and "Town 2 Police" not in html and "Page 1 of 3" in html
+    status, body = call(staff, "agencies", {"page": 3})
+    assert status == 200 and "Town 4 Police" in body["html"] and "Town 0 Police" not in body["html"]
+    assert "5 agencies" in body["html"] and "Page 3 of 3" in body["html"]
+    attestation = Attestation.objects.get()
+    status, body = call(staff, "review", {"agency": attestation.agency_id, "criterion": "executive", "version": 1,
+                                          "accept": True, "view": {"page": 3}})
+    assert status == 200 and "Town 4 Police" in body["html"] and "Met" in body["html"]
+    for bad in ({"page": 0}, {"page": "²"}, {"page": "1" * 5000}, {"page": 1.5}, {"zz": 1}):
+        status, body = call(staff, "agencies", bad)
+        assert status == 400 and body["error"]
+    status, body = call(staff, "review", {"agency": attestation.agency_id, "criterion": "executive", "version": 1,
+                                          "accept": False, "comment": "x", "view": {"page": -1}})
+    assert status == 400 and Attestation.objects.get().status == Attestation.STATUS_ACCEPTED

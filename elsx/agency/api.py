@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from elsx import conf
 from elsx.agency import criteria, names
 from elsx.agency.models import KIND_CHOICES, Agency, AgencyLearner, Attestation, AttestationLog
+from elsx.cohort.query import Page
 from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from elsx.validation import clean_text
 
@@ -292,15 +293,19 @@ def renewal_due(member_since):
         return member_since.replace(year=member_since.year + criteria.RENEWAL_YEARS, day=28)
 
 
-def _met(attestation):
-    if attestation is None or attestation.status != Attestation.STATUS_ACCEPTED:
+def _light_met(criterion, status, evidence):
+    """_met on plain values: what the dashboard's counts need, without building models."""
+    if status != Attestation.STATUS_ACCEPTED:
         return False
-    evidence = attestation.evidence
-    if attestation.criterion == criteria.POLICY:
+    if criterion == criteria.POLICY:
         return bool(evidence.get("responders_trained"))
-    if attestation.criterion == criteria.PERSONNEL:
+    if criterion == criteria.PERSONNEL:
         return evidence.get("personnel", 0) > 0 and evidence.get("completed") == evidence.get("personnel")
     return True
+
+
+def _met(attestation):
+    return attestation is not None and _light_met(attestation.criterion, attestation.status, attestation.evidence)
 
 
 def readiness_of(agency, attestations, computed=None):
@@ -342,23 +347,81 @@ def computed_completions(agency_ids):
     return {row["agency_id"]: row["n"] for row in rows}
 
 
-def dashboard(state="", kind="", readiness_state="", today=None):
-    """Every current agency with its readiness, filtered; a fixed number of queries whatever the count."""
-    today = today or timezone.localdate()
-    agencies = Agency.objects.filter(merged_into__isnull=True).order_by("state", "name")
+def _matching(state="", kind="", readiness_state=""):
+    """Current agencies matching the filters, in display order (the filters checked first)."""
+    if readiness_state and readiness_state not in STATES:
+        raise InvalidInput(_("Unknown readiness state."), field="readiness")
+    agencies = Agency.objects.filter(merged_into__isnull=True).order_by("state", "name", "pk")
     if state:
         agencies = agencies.filter(state=state)
     if kind:
         agencies = agencies.filter(kind=_clean_kind(kind))
-    agencies = list(agencies)
+    return agencies
+
+
+def _states(agencies):
+    """[(agency pk, readiness state)] for every agency in the queryset, in its order, from plain rows
+    (two queries)."""
+    members = list(agencies.values_list("pk", "member_since"))
+    attested, met = set(), {}
+    rows = Attestation.objects.filter(agency__in=agencies.values("pk")).values_list(
+        "agency_id", "criterion", "status", "evidence")
+    for agency_id, criterion, status, evidence in rows:
+        attested.add(agency_id)
+        if _light_met(criterion, status, evidence or {}):
+            met[agency_id] = met.get(agency_id, 0) + 1
+    states = []
+    for pk, member_since in members:
+        if member_since:
+            states.append((pk, STATE_MEMBER))
+        elif met.get(pk, 0) == len(criteria.ORDER):
+            states.append((pk, STATE_READY))
+        else:
+            states.append((pk, STATE_IN_PROGRESS if pk in attested else STATE_NOT_STARTED))
+    return states
+
+
+def _rows(agency_ids):
+    """Full readiness rows for these agencies, in the order given (two queries, three with module courses)."""
+    by_pk = Agency.objects.in_bulk(agency_ids)
     by_agency = {}
-    for attestation in Attestation.objects.filter(agency__in=[a.pk for a in agencies]) if agencies else ():
+    for attestation in Attestation.objects.filter(agency_id__in=agency_ids) if agency_ids else ():
+        by_agency.setdefault(attestation.agency_id, []).append(attestation)
+    computed = computed_completions(agency_ids)
+    return [readiness_of(by_pk[pk], by_agency.get(pk, ()), computed.get(pk)) for pk in agency_ids if pk in by_pk]
+
+
+@dataclass
+class DashboardPage(Page):
+    """One page of Readiness rows; total counts the agencies matching the filters, on every page."""
+    ready_count: int = 0  # of those, ready to apply
+
+
+def dashboard_page(state="", kind="", readiness_state="", page=1, page_size=None):
+    """One page of the staff view, with counts over every page: four queries whatever the count.
+
+    The readiness of every matching agency comes from plain rows (ids, dates, statuses,
+    evidence), so the counts and the readiness filter see all of them; models are built
+    for the page's agencies only. A page past the last shows the last.
+    """
+    page_size = page_size or conf.get("AGENCY_PAGE_SIZE")
+    states = _states(_matching(state, kind, readiness_state))
+    order = [(pk, found) for pk, found in states if not readiness_state or found == readiness_state]
+    number = min(max(1, page), max(1, -(-len(order) // page_size)))
+    chosen = [pk for pk, _found in order[(number - 1) * page_size: number * page_size]]
+    ready = sum(1 for _pk, found in order if found == STATE_READY)
+    return DashboardPage(_rows(chosen), number, page_size, len(order), ready)
+
+
+def dashboard(state="", kind="", readiness_state="", today=None):
+    """Every matching agency with its readiness (the CSV export): a fixed number of queries whatever the count."""
+    agencies = list(_matching(state, kind, readiness_state))
+    by_agency = {}
+    for attestation in Attestation.objects.filter(agency__in=_matching(state, kind).values("pk")):
         by_agency.setdefault(attestation.agency_id, []).append(attestation)
     computed = computed_completions([a.pk for a in agencies])
     rows = [readiness_of(a, by_agency.get(a.pk, ()), computed.get(a.pk)) for a in agencies]
     if readiness_state:
-        if readiness_state not in STATES:
-            raise InvalidInput(_("Unknown readiness state."), field="readiness")
         rows = [r for r in rows if r.state == readiness_state]
     return rows
 

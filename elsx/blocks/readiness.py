@@ -25,6 +25,8 @@ from elsx.validation import clean_text, parse_int, require_keys
 
 log = logging.getLogger(__name__)
 ID_MAX_DIGITS = 9
+MAX_PAGE = 10 ** 6
+VIEW_KEYS = ("state", "kind", "readiness", "page")
 # The capstone's self-assessment keys (elsx.capstone.api.CRITERIA) -> the MKRP criteria here.
 CAPSTONE_CRITERIA = {"executive_training": criteria.EXECUTIVE, "policy": criteria.POLICY,
                      "personnel_training": criteria.PERSONNEL}
@@ -81,18 +83,34 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
                               "evidence": criterion.evidence, "gap": criterion.gap}
         return hints
 
-    def _staff_rows(self, filters):
-        rows = api.dashboard(state=filters.get("state", ""), kind=filters.get("kind", ""),
-                             readiness_state=filters.get("readiness", ""))
-        labels = agency_exports.state_labels()
-        return {"dom_id": self.dom_id(), "rows": rows, "labels": labels,
-                "cells": {row.agency.pk: [agency_exports.criterion_cell(c) for c in row.criteria] for row in rows},
-                "ready_count": sum(1 for row in rows if row.state == api.STATE_READY),
+    def _staff_rows(self, view=None):
+        """One page of the staff table; view holds the filters and page the staff member is on."""
+        view = view or {}
+        found = api.dashboard_page(state=view.get("state", ""), kind=view.get("kind", ""),
+                                   readiness_state=view.get("readiness", ""), page=view.get("page", 1))
+        return {"dom_id": self.dom_id(), "rows": found.rows, "page": found, "labels": agency_exports.state_labels(),
+                "cells": {row.agency.pk: [agency_exports.criterion_cell(c) for c in row.criteria]
+                          for row in found.rows},
+                "ready_count": found.ready_count,
                 "summary_urls": {row.agency.pk: self.runtime.handler_url(self, "summary", query=f"agency={row.agency.pk}")
-                                 for row in rows}}
+                                 for row in found.rows}}
+
+    @staticmethod
+    def _view(data):
+        """The filters and page of the staff table, from a request (all optional)."""
+        if not isinstance(data, dict):
+            raise InvalidInput(_("The view must be a JSON object."), field="view")
+        require_keys(data, VIEW_KEYS)
+        labels = {"state": _("State"), "kind": _("Type"), "readiness": _("Readiness")}
+        view = {key: clean_text(data.get(key, ""), key, labels[key], 0, 64, required=False) for key in labels}
+        view["page"] = parse_int(data.get("page", 1), "page", _("Page"), 1, MAX_PAGE)
+        return view
+
+    def _rows_html(self, view=None):
+        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows(view))}
 
     def _staff_context(self):
-        context = self._staff_rows({})
+        context = self._staff_rows()
         context.update({"kinds": KIND_CHOICES, "states": list(api.STATES), "labels": agency_exports.state_labels(),
                         "renewals": api.renewals_due(),
                         "export_url": self.runtime.handler_url(self, "export")})
@@ -143,33 +161,34 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
 
     @json_handler(staff_only=True)
     def agencies(self, data, learner):
-        require_keys(data, ("state", "kind", "readiness"))
-        labels = {"state": _("State"), "kind": _("Type"), "readiness": _("Readiness")}
-        filters = {key: clean_text(data.get(key, ""), key, labels[key], 0, 64, required=False) for key in labels}
-        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows(filters))}
+        """A page of the staff table: filters by state, type and readiness, and the page number."""
+        return self._rows_html(self._view(data))
 
     @json_handler(staff_only=True)
     def review(self, data, learner):
-        require_keys(data, ("agency", "criterion", "version", "accept", "comment"),
+        require_keys(data, ("agency", "criterion", "version", "accept", "comment", "view"),
                      required=("agency", "criterion", "version", "accept"))
+        view = self._view(data.get("view", {}))
         if not isinstance(data["accept"], bool):
             raise InvalidInput(_("Say whether you accept or return it."), field="accept")
         version = parse_id(data["version"], "version")
         api.review(parse_id(data["agency"]), data["criterion"], version, data["accept"], data.get("comment", ""),
                    learner.id)
-        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows({}))}
+        return self._rows_html(view)
 
     @json_handler(staff_only=True)
     def merge(self, data, learner):
-        require_keys(data, ("keep", "drop"), required=("keep", "drop"))
+        require_keys(data, ("keep", "drop", "view"), required=("keep", "drop"))
+        view = self._view(data.get("view", {}))
         api.merge(parse_id(data["keep"], "keep"), parse_id(data["drop"], "drop"), learner.id)
-        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows({}))}
+        return self._rows_html(view)
 
     @json_handler(staff_only=True)
     def membership(self, data, learner):
-        require_keys(data, ("agency", "member_since"), required=("agency", "member_since"))
+        require_keys(data, ("agency", "member_since", "view"), required=("agency", "member_since"))
+        view = self._view(data.get("view", {}))
         api.record_membership(parse_id(data["agency"]), data["member_since"], learner.id)
-        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows({}))}
+        return self._rows_html(view)
 
     # --- downloads ------------------------------------------------------------------
 

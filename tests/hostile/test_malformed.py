@@ -50,6 +50,7 @@ NUMERIC = {
     ("elsx_cohort", "review_decide"): ("submission",),
     ("elsx_readiness", "review"): ("agency", "version"),
     ("elsx_readiness", "merge"): ("keep", "drop"),
+    ("elsx_readiness", "agencies"): ("page",),
 }
 WRONG_TYPES = [12345, 1.5, True, [], ["x"], {}, {"a": "b"}]
 BAD_STRINGS = {"nul": "ab\x00cd", "lone-high-surrogate": "x\ud800y", "lone-low-surrogate": "\udfff",
@@ -301,6 +302,7 @@ NUMBER_FIELDS = {
     ("elsx_cohort", "refresh"): ("page", "page_size"),
     ("elsx_cohort", "emails"): ("page", "page_size"),
     ("elsx_cohort", "export_status"): ("job",),
+    ("elsx_readiness", "agencies"): ("page",),
 }
 
 
