@@ -199,3 +199,36 @@ def test_staff_page_through_agencies_and_keep_their_place_after_a_review(block, 
     status, body = call(staff, "review", {"agency": attestation.agency_id, "criterion": "executive", "version": 1,
                                           "accept": False, "comment": "x", "view": {"page": -1}})
     assert status == 400 and Attestation.objects.get().status == Attestation.STATUS_ACCEPTED
+
+
+def upload_policy(block, filename, data):
+    from tests.hostile.inventory import multipart
+    body, content_type = multipart(files=(("document", filename, data),))
+    request = Request.blank("/", method="POST", body=body)
+    request.content_type = content_type
+    return block.runtime.handle(block, "upload_policy", request)
+
+
+def test_the_executive_attaches_the_policy_and_staff_see_it_beside_the_review(block, settings, tmp_path):
+    from tests.hostile.inventory import SAMPLE_PDF
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    link(block)
+    assert 'name="document"' not in render(block).split('data-criterion="policy"')[0]
+    assert "Policy document (optional)" in render(block)
+    assert upload_policy(block, "GO <41>.pdf", SAMPLE_PDF).status_code == 409  # the policy comes first
+    call(block, "attest", {"criterion": "policy", "evidence": POLICY})
+    response = upload_policy(block, "GO <41>.pdf", SAMPLE_PDF)
+    assert response.status_code == 200
+    html = response.json["html"]
+    assert "Attached:" in html and "GO 41.pdf" in html and "Replace it with" in html
+    staff = as_user(block, "instructor")
+    rows = render(staff)
+    assert "Policy document" in rows and "policy_document" in rows
+    assert get(block, "policy_document").body == SAMPLE_PDF
+    assert get(block, "summary").body.startswith(b"%PDF")  # the summary names the attached document
+    assert "GO 41.pdf" in summary_html_of(block)
+
+
+def summary_html_of(block):
+    from elsx.agency import summary
+    return summary.summary_html(api.readiness(api.agency_of(COURSE, "chief-1").pk))

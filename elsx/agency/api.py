@@ -5,18 +5,20 @@ Every write is idempotent: the same attestation twice changes nothing, and concu
 writers are serialised on the agency row.
 """
 import datetime
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elsx import conf
-from elsx.agency import criteria, names
+from elsx import conf, storage
+from elsx.agency import criteria, documents, names
 from elsx.agency.models import KIND_CHOICES, Agency, AgencyLearner, Attestation, AttestationLog
 from elsx.cohort.query import Page
-from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound, Unavailable
 from elsx.validation import clean_text
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,8 @@ STATES = (STATE_NOT_STARTED, STATE_IN_PROGRESS, STATE_READY, STATE_MEMBER)
 MAX_PERSONNEL = 100_000
 EARLIEST = datetime.date(1990, 1, 1)  # MKRP and CEOMEC postdate this; older dates are typos
 COMMENT_MAX = 1000
+DOCUMENT = "document"  # the policy attestation's evidence key for its attached file (never typed by anyone)
+DOCUMENTS_DIR = "elsx/agency-documents"
 
 
 # --- agencies and learners ----------------------------------------------------
@@ -195,18 +199,24 @@ def clean_evidence(kind, criterion, evidence, today=None):
     return {"personnel": personnel, "completed": completed}
 
 
-def attest(course_key, learner_id, criterion, evidence, now=None):
-    """The agency executive records one criterion's evidence. Same evidence again: no change."""
-    now = now or timezone.now()
+def _executive_agency(course_key, learner_id):
     link = AgencyLearner.objects.select_related("agency").filter(
         course_key=str(course_key), learner_id=str(learner_id)).first()
     if link is None or not link.is_executive:
         raise NotAllowed(_("Only the agency's executive can enter its readiness."))
-    agency = _current(link.agency)
+    return _current(link.agency)
+
+
+def attest(course_key, learner_id, criterion, evidence, now=None):
+    """The agency executive records one criterion's evidence. Same evidence again: no change."""
+    now = now or timezone.now()
+    agency = _executive_agency(course_key, learner_id)
     cleaned = clean_evidence(agency.kind, criterion, evidence, timezone.localdate(now))
     with transaction.atomic():
         Agency.objects.select_for_update().get(pk=agency.pk)  # serialises writers of this agency
         current = Attestation.objects.filter(agency=agency, criterion=criterion).first()
+        if current is not None and current.evidence.get(DOCUMENT):  # the attached document stays
+            cleaned[DOCUMENT] = current.evidence[DOCUMENT]
         if current is not None and current.evidence == cleaned and current.status != Attestation.STATUS_RETURNED:
             return current
         if current is None:
@@ -218,6 +228,75 @@ def attest(course_key, learner_id, criterion, evidence, now=None):
             current.save()
         _log(agency, criterion, "attested", learner_id, now)
     return current
+
+
+def attach_policy_document(course_key, learner_id, data, filename, now=None):
+    """The executive attaches the policy document to the policy attestation, replacing any earlier one.
+
+    data is the file's bytes (at most documents.max_bytes()); its type is judged from them. The
+    same bytes again change nothing. A new document goes back to staff for review, like new
+    evidence; the replaced file is deleted once the change is committed.
+    """
+    now = now or timezone.now()
+    agency = _executive_agency(course_key, learner_id)
+    kind = documents.sniff(data)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        Agency.objects.select_for_update().get(pk=agency.pk)  # serialises writers of this agency
+        current = Attestation.objects.filter(agency=agency, criterion=criteria.POLICY).first()
+        if current is None:
+            raise Conflict(_("Save the policy's name, adoption date and quality-assurance review first, "
+                             "then attach the document."), field="document")
+        old = current.evidence.get(DOCUMENT) or {}
+        if old.get("sha256") == digest and current.status != Attestation.STATUS_RETURNED:
+            return current
+        meta = dict(old) if old.get("sha256") == digest else {
+            "file": _store_document(data, kind), "kind": kind, "size": len(data), "sha256": digest,
+            "filename": documents.clean_filename(filename, kind)}
+        meta.update(uploaded_by=str(learner_id), uploaded_at=now.isoformat())
+        try:
+            current.evidence = dict(current.evidence, **{DOCUMENT: meta})
+            current.entered_by, current.entered_at = str(learner_id), now
+            current.status, current.version = Attestation.STATUS_SUBMITTED, current.version + 1
+            current.save()
+            _log(agency, criteria.POLICY, "document", learner_id, now)
+        except BaseException:
+            if meta["file"] != old.get("file"):
+                _discard_document(meta["file"])
+            raise
+    if old.get("file") and old["file"] != meta["file"]:
+        transaction.on_commit(lambda name=old["file"]: _discard_document(name))
+    return current
+
+
+def _store_document(data, kind):
+    try:
+        return storage.save(DOCUMENTS_DIR, "." + kind, ContentFile(data))
+    except (OSError, ValueError) as exc:
+        log.error("elsx: storing a policy document failed: %s", type(exc).__name__)
+        raise Unavailable(_("The document could not be stored; nothing was saved. Please try again.")) from exc
+
+
+def _discard_document(name):
+    try:
+        storage.delete(name)
+    except OSError:
+        log.warning("elsx: could not delete a replaced policy document")
+
+
+def policy_document(agency_id):
+    """(metadata, open file) of the agency's own policy document; NotFound if there is none."""
+    current = Attestation.objects.filter(agency_id=agency_id, criterion=criteria.POLICY).first()
+    meta = (current.evidence.get(DOCUMENT) if current else None) or {}
+    if not meta.get("file") or not storage.exists(meta["file"]):
+        raise NotFound(_("No policy document is attached."))
+    return meta, storage.open_file(meta["file"])
+
+
+def sees_agency(course_key, learner_id, agency):
+    """Whether this learner may see the agency's readiness: they are linked to it (staff see every agency)."""
+    mine = agency_of(course_key, learner_id)
+    return mine is not None and mine.pk == agency.pk
 
 
 def review(agency_id, criterion, version, accept, comment, staff_id, now=None):
@@ -445,5 +524,18 @@ def retire_learner(learner_id):
         scrubbed = Attestation.objects.filter(entered_by=learner_id).update(entered_by="")
         scrubbed += Attestation.objects.filter(reviewed_by=learner_id).update(reviewed_by="")
         scrubbed += AttestationLog.objects.filter(actor=learner_id).update(actor="")
+        scrubbed += _forget_uploader(learner_id)
         links = AgencyLearner.objects.filter(learner_id=learner_id).delete()[0]
     return scrubbed + links
+
+
+def _forget_uploader(learner_id):
+    """The agency keeps its policy document; who uploaded it, and the name their computer gave it, go."""
+    count = 0
+    for attestation in Attestation.objects.select_for_update().filter(
+            criterion=criteria.POLICY, **{f"evidence__{DOCUMENT}__uploaded_by": learner_id}):
+        meta = attestation.evidence[DOCUMENT]
+        meta.update(uploaded_by="", filename=f"{documents.FALLBACK_STEM}.{meta.get('kind', 'pdf')}")
+        attestation.save(update_fields=["evidence"])
+        count += 1
+    return count

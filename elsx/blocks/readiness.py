@@ -4,6 +4,7 @@ Thin over elsx.agency.api. A learner only ever reads or writes the agency they a
 staff handlers answer 403 with no data to anyone else.
 """
 import logging
+from urllib.parse import quote
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +17,10 @@ from xblock.fields import Scope, String
 from elsx import templating
 from elsx.agency import api, criteria
 from elsx.agency import exports as agency_exports
-from elsx.agency import summary
+from elsx.agency import documents, summary
 from elsx.agency.models import KIND_CHOICES
-from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
+from elsx.blocks.base import ElsxBlockMixin, file_chunks, json_handler, json_response, query_params
+from elsx.blocks.uploads import upload_handler
 from elsx.cohort.exports import encode
 from elsx.errors import ElsxError, InvalidInput, NotAllowed
 from elsx.validation import clean_text, parse_int, require_keys
@@ -30,6 +32,18 @@ VIEW_KEYS = ("state", "kind", "readiness", "page")
 # The capstone's self-assessment keys (elsx.capstone.api.CRITERIA) -> the MKRP criteria here.
 CAPSTONE_CRITERIA = {"executive_training": criteria.EXECUTIVE, "policy": criteria.POLICY,
                      "personnel_training": criteria.PERSONNEL}
+
+
+def _document(row):
+    policy = next(c for c in row.criteria if c.key == criteria.POLICY)
+    return bool(policy.attestation and policy.attestation.evidence.get(api.DOCUMENT))
+
+
+def _attachment(response, disposition):
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def parse_id(value, field="agency"):
@@ -67,6 +81,9 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
             "personnel_word": criteria.PERSONNEL_WORD[agency.kind],
             "cells": {c.key: agency_exports.criterion_cell(c) for c in readiness.criteria},
             "summary_url": self.runtime.handler_url(self, "summary"),
+            "document": context["current"][criteria.POLICY].get(api.DOCUMENT),
+            "document_url": self.runtime.handler_url(self, "policy_document"),
+            "document_max_mb": f"{documents.max_bytes() / 1048576:g}",
         })
         return context
 
@@ -93,7 +110,10 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
                           for row in found.rows},
                 "ready_count": found.ready_count,
                 "summary_urls": {row.agency.pk: self.runtime.handler_url(self, "summary", query=f"agency={row.agency.pk}")
-                                 for row in found.rows}}
+                                 for row in found.rows},
+                "document_urls": {row.agency.pk: self.runtime.handler_url(self, "policy_document",
+                                                                          query=f"agency={row.agency.pk}")
+                                  for row in found.rows if _document(row)}}
 
     @staticmethod
     def _view(data):
@@ -157,6 +177,12 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
         api.attest(self.course_key(), learner.id, data["criterion"], data["evidence"])
         return self._learner_html(learner)
 
+    @upload_handler("document", documents)
+    def upload_policy(self, upload, learner):
+        """multipart/form-data, one file in field "document": the policy document (PDF or .docx)."""
+        api.attach_policy_document(self.course_key(), learner.id, upload.data, upload.filename)
+        return self._learner_html(learner)
+
     # --- staff handlers ----------------------------------------------------------
 
     @json_handler(staff_only=True)
@@ -199,6 +225,21 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
             return response
         return None
 
+    def _requested_agency(self, request, executive_only, refusal):
+        """Staff name any agency (?agency=N); a learner gets their own agency, or NotAllowed(refusal)."""
+        learner = self.current_learner()
+        if learner.is_anonymous:
+            raise NotAllowed(_("Sign in to continue."))
+        args = query_params(request)
+        if learner.is_staff and "agency" in args:
+            require_keys(args, ("agency",))
+            return parse_id(args["agency"])
+        require_keys(args, ())
+        agency = api.agency_of(self.course_key(), learner.id)
+        if agency is None or (executive_only and not api.is_executive(self.course_key(), learner.id)):
+            raise NotAllowed(refusal)
+        return agency.pk
+
     @XBlock.handler
     def summary(self, request, suffix=""):
         """GET: the application summary PDF: the executive's own agency, or ?agency=N for staff."""
@@ -206,28 +247,32 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
         if refused:
             return refused
         try:
-            learner = self.current_learner()
-            if learner.is_anonymous:
-                raise NotAllowed(_("Sign in to continue."))
-            args = query_params(request)
-            if learner.is_staff and "agency" in args:
-                require_keys(args, ("agency",))
-                agency_id = parse_id(args["agency"])
-            else:
-                require_keys(args, ())
-                agency = api.agency_of(self.course_key(), learner.id)
-                if agency is None or not api.is_executive(self.course_key(), learner.id):
-                    raise NotAllowed(_("Only the agency's executive can download its summary."))
-                agency_id = agency.pk
+            agency_id = self._requested_agency(request, True, _("Only the agency's executive can download its summary."))
             pdf = summary.summary_pdf(api.readiness(agency_id))
         except ElsxError as exc:
             return json_response(exc.as_dict(), exc.status)
         log.info("elsx: agency summary %s downloaded", agency_id)
-        response = Response(body=pdf, content_type="application/pdf")
-        response.headers["Content-Disposition"] = f'attachment; filename="mkrp-summary-{agency_id}.pdf"'
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return _attachment(Response(body=pdf, content_type="application/pdf"),
+                           f'attachment; filename="mkrp-summary-{agency_id}.pdf"')
+
+    @XBlock.handler
+    def policy_document(self, request, suffix=""):
+        """GET: the policy document of the learner's own agency (anyone linked to it, as they see its
+        readiness), or ?agency=N for staff. Everyone else: 403 and no data."""
+        refused = self._get_only(request)
+        if refused:
+            return refused
+        try:
+            agency_id = self._requested_agency(
+                request, False, _("Only people of this agency and course staff can see its documents."))
+            meta, handle = api.policy_document(agency_id)
+        except ElsxError as exc:
+            return json_response(exc.as_dict(), exc.status)
+        log.info("elsx: agency %s policy document downloaded", agency_id)
+        label = meta["filename"]
+        return _attachment(Response(app_iter=file_chunks(handle), content_type=documents.CONTENT_TYPES[meta["kind"]]),
+                           f'attachment; filename="{documents.ascii_fallback(label)}"; '
+                           f"filename*=UTF-8''{quote(label, safe='')}")
 
     @XBlock.handler
     def export(self, request, suffix=""):
@@ -243,12 +288,9 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
             lines = agency_exports.readiness_csv(api.dashboard())
         except ElsxError as exc:
             return json_response(exc.as_dict(), exc.status)
-        response = Response(app_iter=encode(lines), content_type="text/csv", charset="utf-8")
         name = f"elsx-agency-readiness-{timezone.localdate().isoformat()}.csv"
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return _attachment(Response(app_iter=encode(lines), content_type="text/csv", charset="utf-8"),
+                           f'attachment; filename="{name}"')
 
     @staticmethod
     def workbench_scenarios():

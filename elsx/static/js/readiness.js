@@ -47,10 +47,18 @@ function ElsxReadiness(runtime, element) {
     busy = true;
     C.clearError(root);
     var handler = form.getAttribute("data-handler");
-    C.post(runtime, element, handler, payload(form, event.submitter)).then(function (result) {
+    var sent;
+    if (handler === "upload_policy") {
+      var input = form.querySelector('input[type="file"]');
+      if (!input.files.length) { busy = false; C.showError(root, gettext("Choose a file to upload.")); return; }
+      sent = C.postFile(runtime, element, handler, input.name, input.files[0]);
+    } else {
+      sent = C.post(runtime, element, handler, payload(form, event.submitter));
+    }
+    sent.then(function (result) {
       busy = false;
       if (!result.ok) { C.showError(root, result.body.error); return; }
-      var target = handler === "link" || handler === "attest" ? "body" : "rows";
+      var target = handler === "link" || handler === "attest" || handler === "upload_policy" ? "body" : "rows";
       C.fill(root, target, result.body.html);
       C.region(root, "status").textContent = gettext("Saved.");
     }, function () { busy = false; C.showError(root); });
