@@ -63,6 +63,10 @@ def test_a_non_executive_sees_no_forms_and_cannot_attest(block):
     {"agency": "Riverside PD", "kind": "army"},
     {"agency": "Riverside PD", "kind": "law_enforcement", "executive": "yes"},
     {"agency": ["Riverside PD"], "kind": "law_enforcement"},
+    {"agency": "Riverside PD", "kind": "law_enforcement", "ori": "CA01"},
+    {"agency": "Riverside PD", "kind": "law_enforcement", "ori": "1234567890"},
+    {"agency": "Riverside PD", "kind": "law_enforcement", "ori": "CA019\u200b000"},
+    {"agency": "Riverside PD", "kind": "law_enforcement", "ori": 190000},
 ])
 def test_bad_link_input_is_a_400_and_stores_nothing(block, data):
     status, body = call(block, "link", data)
@@ -232,3 +236,44 @@ def test_the_executive_attaches_the_policy_and_staff_see_it_beside_the_review(bl
 def summary_html_of(block):
     from elsx.agency import summary
     return summary.summary_html(api.readiness(api.agency_of(COURSE, "chief-1").pk))
+
+
+def test_the_executives_els_certificate_is_context_beside_the_executive_criterion(block, monkeypatch, settings,
+                                                                                 tmp_path):
+    from django.utils import timezone
+
+    from elsx.certificates import api as certificates
+    from elsx.certificates import numbers
+    from tests.hostile.conftest import FAKE_PDF, finish_course
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    monkeypatch.setattr(certificates, "render_pdf", lambda prepared: FAKE_PDF)
+    link(block)
+    assert "Executive Leadership Series certificate" not in render(block)
+    finish_course("chief-1", "Dana Chief", "dana@example.org", legal_name="Dana Chief", agency="Riverside",
+                  role="le_executive", claimed_at=timezone.now())
+    cert = certificates.issue(COURSE, "chief-1")
+    html = render(block)
+    assert f"certificate {numbers.display(cert.number)}" in html and "It does not meet this criterion" in html
+    assert "Not entered" in html  # the criterion itself is still unmet
+    assert numbers.display(cert.number) in summary_html_of(block)
+    assert "context only" in summary_html_of(block)
+
+
+def test_staff_record_membership_from_the_dashboard_form(block):
+    link(block)
+    staff = as_user(block, "instructor")
+    html = render(staff)
+    assert 'data-handler="membership"' in html and "Record NCMEC membership" in html
+    status, body = call(staff, "membership", {"agency": Agency.objects.get().pk, "member_since": "2024-01-06",
+                                              "view": {"readiness": "member"}})
+    assert status == 200 and "1 agency" in body["html"] and "Member" in body["html"]
+
+
+def test_only_the_executive_records_the_agency_ori(block):
+    status, body = call(block, "link", {"agency": "Riverside Co. Sheriff", "kind": "law_enforcement", "state": "CA",
+                                        "executive": True, "ori": "ca0330000"})
+    assert status == 200 and "ORI CA0330000" in body["html"]
+    deputy = as_user(block, "deputy-1")
+    call(deputy, "link", {"agency": "Riverside County Sheriff", "kind": "law_enforcement", "state": "CA",
+                          "ori": "CA0999999"})
+    assert Agency.objects.get().ori == "CA0330000"

@@ -7,6 +7,7 @@ writers are serialised on the agency row.
 import datetime
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -32,6 +33,7 @@ STATES = (STATE_NOT_STARTED, STATE_IN_PROGRESS, STATE_READY, STATE_MEMBER)
 MAX_PERSONNEL = 100_000
 EARLIEST = datetime.date(1990, 1, 1)  # MKRP and CEOMEC postdate this; older dates are typos
 COMMENT_MAX = 1000
+ORI_PATTERN = re.compile(r"[A-Z]{2}[A-Z0-9]{7}")
 DOCUMENT = "document"  # the policy attestation's evidence key for its attached file (never typed by anyone)
 DOCUMENTS_DIR = "elsx/agency-documents"
 
@@ -82,23 +84,47 @@ def suggest(name, state="", limit=5):
     return [by_pk[pool[n]] for n in close]
 
 
-def link_learner(course_key, learner_id, agency_name, kind, state="", is_executive=False):
-    """Record which agency a learner leads or works for; the latest claim wins."""
+def clean_ori(value):
+    """An FBI Originating Agency Identifier: two letters (the state) and seven letters or digits; "" if none."""
+    text = clean_text(value, "ori", _("ORI"), 0, 9, required=False).upper()
+    if text and not ORI_PATTERN.fullmatch(text):
+        raise InvalidInput(_("ORI: two letters and seven letters or digits, such as CA0190000."), field="ori")
+    return text
+
+
+def link_learner(course_key, learner_id, agency_name, kind, state="", is_executive=False, ori=""):
+    """Record which agency a learner leads or works for; the latest claim wins. Only the agency's
+    executive sets its ORI."""
+    ori = clean_ori(ori)
     agency = find_or_create(agency_name, kind, state)
     course_key, learner_id = str(course_key), str(learner_id)
     with transaction.atomic():
-        Agency.objects.select_for_update().get(pk=agency.pk)  # one executive per agency, even under races
+        locked = Agency.objects.select_for_update().get(pk=agency.pk)  # one executive per agency, even under races
         taken = bool(is_executive) and AgencyLearner.objects.filter(agency=agency, is_executive=True).exclude(
             course_key=course_key, learner_id=learner_id).exists()
+        executive = bool(is_executive) and not taken
         AgencyLearner.objects.update_or_create(
-            course_key=course_key, learner_id=learner_id,
-            defaults={"agency": agency, "is_executive": bool(is_executive) and not taken})
+            course_key=course_key, learner_id=learner_id, defaults={"agency": agency, "is_executive": executive})
+        if executive and ori and locked.ori != ori:
+            locked.ori = agency.ori = ori
+            locked.save(update_fields=["ori"])
     return agency
 
 
 def is_executive(course_key, learner_id):
     return AgencyLearner.objects.filter(course_key=str(course_key), learner_id=str(learner_id),
                                         is_executive=True).exists()
+
+
+def executive_certificate(agency):
+    """The agency executive's valid ELS certificate, or None: context beside the executive criterion,
+    never a substitute for it (NCMEC's criterion names the CEO seminar or the MKRP online course)."""
+    from elsx.models import Certificate  # the certificates' table, not their API: nothing is issued here
+    link = AgencyLearner.objects.filter(agency=agency, is_executive=True).first()
+    if link is None:
+        return None
+    return (Certificate.objects.filter(course_key=link.course_key, learner_id=link.learner_id,
+                                       status=Certificate.STATUS_VALID).order_by("-generation").first())
 
 
 def agency_of(course_key, learner_id):

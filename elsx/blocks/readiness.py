@@ -82,10 +82,17 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
             "cells": {c.key: agency_exports.criterion_cell(c) for c in readiness.criteria},
             "summary_url": self.runtime.handler_url(self, "summary"),
             "document": context["current"][criteria.POLICY].get(api.DOCUMENT),
+            "els_certificate": self._els_certificate(agency),
             "document_url": self.runtime.handler_url(self, "policy_document"),
             "document_max_mb": f"{documents.max_bytes() / 1048576:g}",
         })
         return context
+
+    @staticmethod
+    def _els_certificate(agency):
+        from elsx.certificates import numbers
+        cert = api.executive_certificate(agency)
+        return {"number": numbers.display(cert.number), "issued": cert.issued_at} if cert else None
 
     @staticmethod
     def _capstone_hints(course_key, learner_id):
@@ -155,11 +162,11 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
     @json_handler()
     def link(self, data, learner):
         """Name the learner's agency (matched to an existing record when the name matches)."""
-        require_keys(data, ("agency", "kind", "state", "executive"), required=("agency", "kind"))
+        require_keys(data, ("agency", "kind", "state", "executive", "ori"), required=("agency", "kind"))
         if not isinstance(data.get("executive", False), bool):
             raise InvalidInput(_("Say whether you lead this agency."), field="executive")
         api.link_learner(self.course_key(), learner.id, data["agency"], data["kind"], data.get("state", ""),
-                         data.get("executive", False))
+                         data.get("executive", False), data.get("ori", ""))
         return self._learner_html(learner)
 
     @json_handler()
