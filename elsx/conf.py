@@ -23,6 +23,11 @@ DEFAULTS = {
     "CREDIT_PROFILES": {},
     # Exports above this many rows run as a background job.
     "INLINE_EXPORT_MAX_ROWS": 5000,
+    # Agencies per page of the readiness block's staff table (the CSV export has them all).
+    "AGENCY_PAGE_SIZE": 50,
+    # The policy document an executive may attach (PDF or .docx). In the LMS the platform's own
+    # STUDENT_FILEUPLOAD_MAX_SIZE (4 MB by default) refuses larger files first.
+    "AGENCY_DOCUMENT_MAX_BYTES": 10 * 1024 * 1024,
     # Background exports: "auto" (Celery when a broker URL is set), "celery" or "inline".
     "EXPORT_BACKGROUND": "auto",
     # A job still "running" after this long is taken as dead and may be started again.

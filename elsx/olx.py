@@ -39,7 +39,7 @@ GRADED_FORMAT = "Knowledge Check"
 CERTIFICATE_URL_NAME = "certificate-area"
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 BLOCK_TYPES = {"topic": "elsx_topic", "progress": "elsx_progress", "certificate": "elsx_certificate",
-               "cohort": "elsx_cohort", "capstone": "elsx_capstone"}
+               "cohort": "elsx_cohort", "capstone": "elsx_capstone", "readiness": "elsx_readiness"}
 CAPSTONE_ACTIVITY = "community-action-plan"  # elsx.capstone.api.ACTIVITY_ID, without importing its models
 # With ELSX["COMMISSION"]: the summative final and the course evaluation (docs/commission.md).
 COMMISSION_BLOCK_TYPES = {"final": "elsx_final", "evaluation": "elsx_evaluation"}
@@ -284,11 +284,14 @@ def course_files(curriculum, org="ELSX", number=None, run="2026", start="2026-01
 
 
 def topic_blocks(topic, embed_content=False):
-    """A topic's unit: the topic block, then the capstone plan builder where the topic has that activity."""
+    """A topic's unit: the topic block, then, where the topic has the capstone activity, the plan builder
+    and the agency readiness block its readiness self-assessment prefills (staff see every agency there)."""
     blocks = [topic_node(topic, embed_content)]
     if any(activity.id == CAPSTONE_ACTIVITY for activity in topic.activities):
         blocks.append(etree.Element(BLOCK_TYPES["capstone"], url_name="community-action-plan",
                                     display_name="Your Community Action Plan"))
+        blocks.append(etree.Element(BLOCK_TYPES["readiness"], url_name="agency-readiness",
+                                    display_name="Your agency's readiness"))
     return blocks
 
 

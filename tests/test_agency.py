@@ -215,6 +215,45 @@ def test_dashboard_filters_and_fixed_query_count(db, django_assert_max_num_queri
         api.dashboard(readiness_state="done")
 
 
+@pytest.mark.parametrize("size", [7, 70])
+def test_a_dashboard_page_costs_four_queries_whatever_the_count(db, django_assert_num_queries, size):
+    for i in range(size):
+        agency = Agency.objects.create(name=f"Town {i:03} PD", normalized_name=f"town {i:03} pd",
+                                       kind="law_enforcement", state="CA")
+        if i % 2:
+            Attestation.objects.create(agency=agency, criterion="executive", evidence={}, entered_at=NOW)
+    with django_assert_num_queries(4):
+        page = api.dashboard_page(page_size=5)
+    assert page.total == size and len(page.rows) == 5 and page.pages == -(-size // 5)
+
+
+def test_dashboard_pages_cover_every_agency_once_and_count_all_pages(db):
+    ready = []
+    for i in range(12):
+        agency = Agency.objects.create(name=f"Town {i:02} PD", normalized_name=f"town {i:02} pd",
+                                       kind="law_enforcement", state="CA" if i % 3 else "NV")
+        if i % 4 == 0:  # every criterion accepted and met: ready to apply
+            ready.append(agency.pk)
+            for criterion, evidence in (("executive", {}), ("policy", {"responders_trained": True}),
+                                        ("personnel", {"personnel": 5, "completed": 5})):
+                Attestation.objects.create(agency=agency, criterion=criterion, evidence=evidence, entered_at=NOW,
+                                           status=Attestation.STATUS_ACCEPTED)
+    seen = []
+    for number in (1, 2, 3):
+        page = api.dashboard_page(page=number, page_size=5)
+        assert (page.number, page.pages, page.total, page.ready_count) == (number, 3, 12, 3)
+        seen += [row.agency.pk for row in page.rows]
+    assert seen == [row.agency.pk for row in api.dashboard()]  # the same order as the export, none twice
+    assert api.dashboard_page(page=99, page_size=5).number == 3  # past the last: the last
+    only_ready = api.dashboard_page(readiness_state=api.STATE_READY, page_size=5)
+    assert sorted(row.agency.pk for row in only_ready.rows) == sorted(ready) and only_ready.total == 3
+    assert {row.state for row in only_ready.rows} == {api.STATE_READY}
+    nevada = api.dashboard_page(state="NV", page_size=50)
+    assert nevada.total == 4 and {row.agency.state for row in nevada.rows} == {"NV"}
+    with pytest.raises(InvalidInput):
+        api.dashboard_page(readiness_state="done")
+
+
 def test_renewals_within_ninety_days(db):
     soon = Agency.objects.create(name="A", normalized_name="a", kind="psap", member_since=datetime.date(2021, 8, 1))
     Agency.objects.create(name="B", normalized_name="b", kind="psap", member_since=datetime.date(2022, 8, 1))

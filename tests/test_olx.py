@@ -249,10 +249,10 @@ def test_each_week_ends_with_its_discussion_prompt_as_the_platforms_discussion_c
     assert grading["GRADER"][0]["min_count"] == 10
 
 
-def test_the_capstone_builder_follows_topic_ten_in_its_unit(package):
+def test_the_capstone_builder_and_agency_readiness_follow_topic_ten_in_its_unit(package):
     files = {name[len("course/"):]: data for name, data in package.items()}
     unit = etree.fromstring(files["vertical/unit-community-action-planning.xml"])
-    assert [child.tag for child in unit] == ["elsx_topic", "elsx_capstone"]
-    assert registered("elsx_capstone")
+    assert [child.tag for child in unit] == ["elsx_topic", "elsx_capstone", "elsx_readiness"]
+    assert registered("elsx_capstone") and registered("elsx_readiness")
     policy = json.loads(files["policies/2027/policy.json"])["course/2027"]
-    assert "elsx_capstone" in policy["advanced_modules"]
+    assert {"elsx_capstone", "elsx_readiness"} <= set(policy["advanced_modules"])

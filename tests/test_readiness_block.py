@@ -63,6 +63,10 @@ def test_a_non_executive_sees_no_forms_and_cannot_attest(block):
     {"agency": "Riverside PD", "kind": "army"},
     {"agency": "Riverside PD", "kind": "law_enforcement", "executive": "yes"},
     {"agency": ["Riverside PD"], "kind": "law_enforcement"},
+    {"agency": "Riverside PD", "kind": "law_enforcement", "ori": "CA01"},
+    {"agency": "Riverside PD", "kind": "law_enforcement", "ori": "1234567890"},
+    {"agency": "Riverside PD", "kind": "law_enforcement", "ori": "CA019\u200b000"},
+    {"agency": "Riverside PD", "kind": "law_enforcement", "ori": 190000},
 ])
 def test_bad_link_input_is_a_400_and_stores_nothing(block, data):
     status, body = call(block, "link", data)
@@ -175,3 +179,101 @@ def test_the_capstone_self_assessment_and_saved_evidence_prefill_the_forms(block
 def test_without_a_capstone_plan_there_is_no_hint(block):
     link(block)
     assert "Your capstone self-assessment:" not in render(block)
+
+
+def test_staff_page_through_agencies_and_keep_their_place_after_a_review(block, settings):
+    settings.ELSX = {"AGENCY_PAGE_SIZE": 2}
+    for i in range(5):
+        call(as_user(block, f"chief-{i}"), "link", {"agency": f"Town {i} Police Department", "kind": "law_enforcement",
+                                                    "state": "CA", "executive": True})
+    call(as_user(block, "chief-4"), "attest", {"criterion": "executive", "evidence": EXEC})
+    staff = as_user(block, "instructor")
+    html = render(staff)
+    assert "Town 0 Police" in html and "Town 2 Police" not in html and "Page 1 of 3" in html
+    status, body = call(staff, "agencies", {"page": 3})
+    assert status == 200 and "Town 4 Police" in body["html"] and "Town 0 Police" not in body["html"]
+    assert "5 agencies" in body["html"] and "Page 3 of 3" in body["html"]
+    attestation = Attestation.objects.get()
+    status, body = call(staff, "review", {"agency": attestation.agency_id, "criterion": "executive", "version": 1,
+                                          "accept": True, "view": {"page": 3}})
+    assert status == 200 and "Town 4 Police" in body["html"] and "Met" in body["html"]
+    for bad in ({"page": 0}, {"page": "²"}, {"page": "1" * 5000}, {"page": 1.5}, {"zz": 1}):
+        status, body = call(staff, "agencies", bad)
+        assert status == 400 and body["error"]
+    status, body = call(staff, "review", {"agency": attestation.agency_id, "criterion": "executive", "version": 1,
+                                          "accept": False, "comment": "x", "view": {"page": -1}})
+    assert status == 400 and Attestation.objects.get().status == Attestation.STATUS_ACCEPTED
+
+
+def upload_policy(block, filename, data):
+    from tests.hostile.inventory import multipart
+    body, content_type = multipart(files=(("document", filename, data),))
+    request = Request.blank("/", method="POST", body=body)
+    request.content_type = content_type
+    return block.runtime.handle(block, "upload_policy", request)
+
+
+def test_the_executive_attaches_the_policy_and_staff_see_it_beside_the_review(block, settings, tmp_path):
+    from tests.hostile.inventory import SAMPLE_PDF
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    link(block)
+    assert 'name="document"' not in render(block).split('data-criterion="policy"')[0]
+    assert "Policy document (optional)" in render(block)
+    assert upload_policy(block, "GO <41>.pdf", SAMPLE_PDF).status_code == 409  # the policy comes first
+    call(block, "attest", {"criterion": "policy", "evidence": POLICY})
+    response = upload_policy(block, "GO <41>.pdf", SAMPLE_PDF)
+    assert response.status_code == 200
+    html = response.json["html"]
+    assert "Attached:" in html and "GO 41.pdf" in html and "Replace it with" in html
+    staff = as_user(block, "instructor")
+    rows = render(staff)
+    assert "Policy document" in rows and "policy_document" in rows
+    assert get(block, "policy_document").body == SAMPLE_PDF
+    assert get(block, "summary").body.startswith(b"%PDF")  # the summary names the attached document
+    assert "GO 41.pdf" in summary_html_of(block)
+
+
+def summary_html_of(block):
+    from elsx.agency import summary
+    return summary.summary_html(api.readiness(api.agency_of(COURSE, "chief-1").pk))
+
+
+def test_the_executives_els_certificate_is_context_beside_the_executive_criterion(block, monkeypatch, settings,
+                                                                                 tmp_path):
+    from django.utils import timezone
+
+    from elsx.certificates import api as certificates
+    from elsx.certificates import numbers
+    from tests.hostile.conftest import FAKE_PDF, finish_course
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    monkeypatch.setattr(certificates, "render_pdf", lambda prepared: FAKE_PDF)
+    link(block)
+    assert "Executive Leadership Series certificate" not in render(block)
+    finish_course("chief-1", "Dana Chief", "dana@example.org", legal_name="Dana Chief", agency="Riverside",
+                  role="le_executive", claimed_at=timezone.now())
+    cert = certificates.issue(COURSE, "chief-1")
+    html = render(block)
+    assert f"certificate {numbers.display(cert.number)}" in html and "It does not meet this criterion" in html
+    assert "Not entered" in html  # the criterion itself is still unmet
+    assert numbers.display(cert.number) in summary_html_of(block)
+    assert "context only" in summary_html_of(block)
+
+
+def test_staff_record_membership_from_the_dashboard_form(block):
+    link(block)
+    staff = as_user(block, "instructor")
+    html = render(staff)
+    assert 'data-handler="membership"' in html and "Record NCMEC membership" in html
+    status, body = call(staff, "membership", {"agency": Agency.objects.get().pk, "member_since": "2024-01-06",
+                                              "view": {"readiness": "member"}})
+    assert status == 200 and "1 agency" in body["html"] and "Member" in body["html"]
+
+
+def test_only_the_executive_records_the_agency_ori(block):
+    status, body = call(block, "link", {"agency": "Riverside Co. Sheriff", "kind": "law_enforcement", "state": "CA",
+                                        "executive": True, "ori": "ca0330000"})
+    assert status == 200 and "ORI CA0330000" in body["html"]
+    deputy = as_user(block, "deputy-1")
+    call(deputy, "link", {"agency": "Riverside County Sheriff", "kind": "law_enforcement", "state": "CA",
+                          "ori": "CA0999999"})
+    assert Agency.objects.get().ori == "CA0330000"

@@ -5,17 +5,21 @@ Every write is idempotent: the same attestation twice changes nothing, and concu
 writers are serialised on the agency row.
 """
 import datetime
+import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elsx import conf
-from elsx.agency import criteria, names
+from elsx import conf, storage
+from elsx.agency import criteria, documents, names
 from elsx.agency.models import KIND_CHOICES, Agency, AgencyLearner, Attestation, AttestationLog
-from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from elsx.cohort.query import Page
+from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound, Unavailable
 from elsx.validation import clean_text
 
 log = logging.getLogger(__name__)
@@ -29,6 +33,9 @@ STATES = (STATE_NOT_STARTED, STATE_IN_PROGRESS, STATE_READY, STATE_MEMBER)
 MAX_PERSONNEL = 100_000
 EARLIEST = datetime.date(1990, 1, 1)  # MKRP and CEOMEC postdate this; older dates are typos
 COMMENT_MAX = 1000
+ORI_PATTERN = re.compile(r"[A-Z]{2}[A-Z0-9]{7}")
+DOCUMENT = "document"  # the policy attestation's evidence key for its attached file (never typed by anyone)
+DOCUMENTS_DIR = "elsx/agency-documents"
 
 
 # --- agencies and learners ----------------------------------------------------
@@ -77,23 +84,47 @@ def suggest(name, state="", limit=5):
     return [by_pk[pool[n]] for n in close]
 
 
-def link_learner(course_key, learner_id, agency_name, kind, state="", is_executive=False):
-    """Record which agency a learner leads or works for; the latest claim wins."""
+def clean_ori(value):
+    """An FBI Originating Agency Identifier: two letters (the state) and seven letters or digits; "" if none."""
+    text = clean_text(value, "ori", _("ORI"), 0, 9, required=False).upper()
+    if text and not ORI_PATTERN.fullmatch(text):
+        raise InvalidInput(_("ORI: two letters and seven letters or digits, such as CA0190000."), field="ori")
+    return text
+
+
+def link_learner(course_key, learner_id, agency_name, kind, state="", is_executive=False, ori=""):
+    """Record which agency a learner leads or works for; the latest claim wins. Only the agency's
+    executive sets its ORI."""
+    ori = clean_ori(ori)
     agency = find_or_create(agency_name, kind, state)
     course_key, learner_id = str(course_key), str(learner_id)
     with transaction.atomic():
-        Agency.objects.select_for_update().get(pk=agency.pk)  # one executive per agency, even under races
+        locked = Agency.objects.select_for_update().get(pk=agency.pk)  # one executive per agency, even under races
         taken = bool(is_executive) and AgencyLearner.objects.filter(agency=agency, is_executive=True).exclude(
             course_key=course_key, learner_id=learner_id).exists()
+        executive = bool(is_executive) and not taken
         AgencyLearner.objects.update_or_create(
-            course_key=course_key, learner_id=learner_id,
-            defaults={"agency": agency, "is_executive": bool(is_executive) and not taken})
+            course_key=course_key, learner_id=learner_id, defaults={"agency": agency, "is_executive": executive})
+        if executive and ori and locked.ori != ori:
+            locked.ori = agency.ori = ori
+            locked.save(update_fields=["ori"])
     return agency
 
 
 def is_executive(course_key, learner_id):
     return AgencyLearner.objects.filter(course_key=str(course_key), learner_id=str(learner_id),
                                         is_executive=True).exists()
+
+
+def executive_certificate(agency):
+    """The agency executive's valid ELS certificate, or None: context beside the executive criterion,
+    never a substitute for it (NCMEC's criterion names the CEO seminar or the MKRP online course)."""
+    from elsx.models import Certificate  # the certificates' table, not their API: nothing is issued here
+    link = AgencyLearner.objects.filter(agency=agency, is_executive=True).first()
+    if link is None:
+        return None
+    return (Certificate.objects.filter(course_key=link.course_key, learner_id=link.learner_id,
+                                       status=Certificate.STATUS_VALID).order_by("-generation").first())
 
 
 def agency_of(course_key, learner_id):
@@ -194,18 +225,24 @@ def clean_evidence(kind, criterion, evidence, today=None):
     return {"personnel": personnel, "completed": completed}
 
 
-def attest(course_key, learner_id, criterion, evidence, now=None):
-    """The agency executive records one criterion's evidence. Same evidence again: no change."""
-    now = now or timezone.now()
+def _executive_agency(course_key, learner_id):
     link = AgencyLearner.objects.select_related("agency").filter(
         course_key=str(course_key), learner_id=str(learner_id)).first()
     if link is None or not link.is_executive:
         raise NotAllowed(_("Only the agency's executive can enter its readiness."))
-    agency = _current(link.agency)
+    return _current(link.agency)
+
+
+def attest(course_key, learner_id, criterion, evidence, now=None):
+    """The agency executive records one criterion's evidence. Same evidence again: no change."""
+    now = now or timezone.now()
+    agency = _executive_agency(course_key, learner_id)
     cleaned = clean_evidence(agency.kind, criterion, evidence, timezone.localdate(now))
     with transaction.atomic():
         Agency.objects.select_for_update().get(pk=agency.pk)  # serialises writers of this agency
         current = Attestation.objects.filter(agency=agency, criterion=criterion).first()
+        if current is not None and current.evidence.get(DOCUMENT):  # the attached document stays
+            cleaned[DOCUMENT] = current.evidence[DOCUMENT]
         if current is not None and current.evidence == cleaned and current.status != Attestation.STATUS_RETURNED:
             return current
         if current is None:
@@ -217,6 +254,75 @@ def attest(course_key, learner_id, criterion, evidence, now=None):
             current.save()
         _log(agency, criterion, "attested", learner_id, now)
     return current
+
+
+def attach_policy_document(course_key, learner_id, data, filename, now=None):
+    """The executive attaches the policy document to the policy attestation, replacing any earlier one.
+
+    data is the file's bytes (at most documents.max_bytes()); its type is judged from them. The
+    same bytes again change nothing. A new document goes back to staff for review, like new
+    evidence; the replaced file is deleted once the change is committed.
+    """
+    now = now or timezone.now()
+    agency = _executive_agency(course_key, learner_id)
+    kind = documents.sniff(data)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        Agency.objects.select_for_update().get(pk=agency.pk)  # serialises writers of this agency
+        current = Attestation.objects.filter(agency=agency, criterion=criteria.POLICY).first()
+        if current is None:
+            raise Conflict(_("Save the policy's name, adoption date and quality-assurance review first, "
+                             "then attach the document."), field="document")
+        old = current.evidence.get(DOCUMENT) or {}
+        if old.get("sha256") == digest and current.status != Attestation.STATUS_RETURNED:
+            return current
+        meta = dict(old) if old.get("sha256") == digest else {
+            "file": _store_document(data, kind), "kind": kind, "size": len(data), "sha256": digest,
+            "filename": documents.clean_filename(filename, kind)}
+        meta.update(uploaded_by=str(learner_id), uploaded_at=now.isoformat())
+        try:
+            current.evidence = dict(current.evidence, **{DOCUMENT: meta})
+            current.entered_by, current.entered_at = str(learner_id), now
+            current.status, current.version = Attestation.STATUS_SUBMITTED, current.version + 1
+            current.save()
+            _log(agency, criteria.POLICY, "document", learner_id, now)
+        except BaseException:
+            if meta["file"] != old.get("file"):
+                _discard_document(meta["file"])
+            raise
+    if old.get("file") and old["file"] != meta["file"]:
+        transaction.on_commit(lambda name=old["file"]: _discard_document(name))
+    return current
+
+
+def _store_document(data, kind):
+    try:
+        return storage.save(DOCUMENTS_DIR, "." + kind, ContentFile(data))
+    except (OSError, ValueError) as exc:
+        log.error("elsx: storing a policy document failed: %s", type(exc).__name__)
+        raise Unavailable(_("The document could not be stored; nothing was saved. Please try again.")) from exc
+
+
+def _discard_document(name):
+    try:
+        storage.delete(name)
+    except OSError:
+        log.warning("elsx: could not delete a replaced policy document")
+
+
+def policy_document(agency_id):
+    """(metadata, open file) of the agency's own policy document; NotFound if there is none."""
+    current = Attestation.objects.filter(agency_id=agency_id, criterion=criteria.POLICY).first()
+    meta = (current.evidence.get(DOCUMENT) if current else None) or {}
+    if not meta.get("file") or not storage.exists(meta["file"]):
+        raise NotFound(_("No policy document is attached."))
+    return meta, storage.open_file(meta["file"])
+
+
+def sees_agency(course_key, learner_id, agency):
+    """Whether this learner may see the agency's readiness: they are linked to it (staff see every agency)."""
+    mine = agency_of(course_key, learner_id)
+    return mine is not None and mine.pk == agency.pk
 
 
 def review(agency_id, criterion, version, accept, comment, staff_id, now=None):
@@ -292,15 +398,19 @@ def renewal_due(member_since):
         return member_since.replace(year=member_since.year + criteria.RENEWAL_YEARS, day=28)
 
 
-def _met(attestation):
-    if attestation is None or attestation.status != Attestation.STATUS_ACCEPTED:
+def _light_met(criterion, status, evidence):
+    """_met on plain values: what the dashboard's counts need, without building models."""
+    if status != Attestation.STATUS_ACCEPTED:
         return False
-    evidence = attestation.evidence
-    if attestation.criterion == criteria.POLICY:
+    if criterion == criteria.POLICY:
         return bool(evidence.get("responders_trained"))
-    if attestation.criterion == criteria.PERSONNEL:
+    if criterion == criteria.PERSONNEL:
         return evidence.get("personnel", 0) > 0 and evidence.get("completed") == evidence.get("personnel")
     return True
+
+
+def _met(attestation):
+    return attestation is not None and _light_met(attestation.criterion, attestation.status, attestation.evidence)
 
 
 def readiness_of(agency, attestations, computed=None):
@@ -342,23 +452,81 @@ def computed_completions(agency_ids):
     return {row["agency_id"]: row["n"] for row in rows}
 
 
-def dashboard(state="", kind="", readiness_state="", today=None):
-    """Every current agency with its readiness, filtered; a fixed number of queries whatever the count."""
-    today = today or timezone.localdate()
-    agencies = Agency.objects.filter(merged_into__isnull=True).order_by("state", "name")
+def _matching(state="", kind="", readiness_state=""):
+    """Current agencies matching the filters, in display order (the filters checked first)."""
+    if readiness_state and readiness_state not in STATES:
+        raise InvalidInput(_("Unknown readiness state."), field="readiness")
+    agencies = Agency.objects.filter(merged_into__isnull=True).order_by("state", "name", "pk")
     if state:
         agencies = agencies.filter(state=state)
     if kind:
         agencies = agencies.filter(kind=_clean_kind(kind))
-    agencies = list(agencies)
+    return agencies
+
+
+def _states(agencies):
+    """[(agency pk, readiness state)] for every agency in the queryset, in its order, from plain rows
+    (two queries)."""
+    members = list(agencies.values_list("pk", "member_since"))
+    attested, met = set(), {}
+    rows = Attestation.objects.filter(agency__in=agencies.values("pk")).values_list(
+        "agency_id", "criterion", "status", "evidence")
+    for agency_id, criterion, status, evidence in rows:
+        attested.add(agency_id)
+        if _light_met(criterion, status, evidence or {}):
+            met[agency_id] = met.get(agency_id, 0) + 1
+    states = []
+    for pk, member_since in members:
+        if member_since:
+            states.append((pk, STATE_MEMBER))
+        elif met.get(pk, 0) == len(criteria.ORDER):
+            states.append((pk, STATE_READY))
+        else:
+            states.append((pk, STATE_IN_PROGRESS if pk in attested else STATE_NOT_STARTED))
+    return states
+
+
+def _rows(agency_ids):
+    """Full readiness rows for these agencies, in the order given (two queries, three with module courses)."""
+    by_pk = Agency.objects.in_bulk(agency_ids)
     by_agency = {}
-    for attestation in Attestation.objects.filter(agency__in=[a.pk for a in agencies]) if agencies else ():
+    for attestation in Attestation.objects.filter(agency_id__in=agency_ids) if agency_ids else ():
+        by_agency.setdefault(attestation.agency_id, []).append(attestation)
+    computed = computed_completions(agency_ids)
+    return [readiness_of(by_pk[pk], by_agency.get(pk, ()), computed.get(pk)) for pk in agency_ids if pk in by_pk]
+
+
+@dataclass
+class DashboardPage(Page):
+    """One page of Readiness rows; total counts the agencies matching the filters, on every page."""
+    ready_count: int = 0  # of those, ready to apply
+
+
+def dashboard_page(state="", kind="", readiness_state="", page=1, page_size=None):
+    """One page of the staff view, with counts over every page: four queries whatever the count.
+
+    The readiness of every matching agency comes from plain rows (ids, dates, statuses,
+    evidence), so the counts and the readiness filter see all of them; models are built
+    for the page's agencies only. A page past the last shows the last.
+    """
+    page_size = page_size or conf.get("AGENCY_PAGE_SIZE")
+    states = _states(_matching(state, kind, readiness_state))
+    order = [(pk, found) for pk, found in states if not readiness_state or found == readiness_state]
+    number = min(max(1, page), max(1, -(-len(order) // page_size)))
+    chosen = [pk for pk, _found in order[(number - 1) * page_size: number * page_size]]
+    ready = sum(1 for _pk, found in order if found == STATE_READY)
+    return DashboardPage(_rows(chosen), number, page_size, len(order), ready)
+
+
+def dashboard(state="", kind="", readiness_state="", today=None):
+    """Every matching agency with its readiness (the CSV export): a fixed number of queries whatever the count."""
+    agencies = list(_matching(state, kind, readiness_state))
+    by_agency = {}
+    for attestation in Attestation.objects.filter(agency__in=_matching(state, kind).values("pk")):
         by_agency.setdefault(attestation.agency_id, []).append(attestation)
     computed = computed_completions([a.pk for a in agencies])
     rows = [readiness_of(a, by_agency.get(a.pk, ()), computed.get(a.pk)) for a in agencies]
     if readiness_state:
-        if readiness_state not in STATES:
-            raise InvalidInput(_("Unknown readiness state."), field="readiness")
         rows = [r for r in rows if r.state == readiness_state]
     return rows
 
@@ -382,5 +550,18 @@ def retire_learner(learner_id):
         scrubbed = Attestation.objects.filter(entered_by=learner_id).update(entered_by="")
         scrubbed += Attestation.objects.filter(reviewed_by=learner_id).update(reviewed_by="")
         scrubbed += AttestationLog.objects.filter(actor=learner_id).update(actor="")
+        scrubbed += _forget_uploader(learner_id)
         links = AgencyLearner.objects.filter(learner_id=learner_id).delete()[0]
     return scrubbed + links
+
+
+def _forget_uploader(learner_id):
+    """The agency keeps its policy document; who uploaded it, and the name their computer gave it, go."""
+    count = 0
+    for attestation in Attestation.objects.select_for_update().filter(
+            criterion=criteria.POLICY, **{f"evidence__{DOCUMENT}__uploaded_by": learner_id}):
+        meta = attestation.evidence[DOCUMENT]
+        meta.update(uploaded_by="", filename=f"{documents.FALLBACK_STEM}.{meta.get('kind', 'pdf')}")
+        attestation.save(update_fields=["evidence"])
+        count += 1
+    return count

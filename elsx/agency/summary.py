@@ -6,10 +6,10 @@ and the template is autoescaped, so nothing an executive typed can load or run a
 from django.utils import timezone
 
 from elsx import conf
-from elsx.agency import criteria
+from elsx.agency import api, criteria
 from elsx.agency.exports import criterion_cell, state_labels
 from elsx.agency.models import KIND_CHOICES
-from elsx.certificates import render
+from elsx.certificates import numbers, render
 
 KINDS = dict(KIND_CHOICES)
 
@@ -39,8 +39,10 @@ def summary_context(readiness, today=None):
         rows.append({"label": state.label, "status": criterion_cell(state), "evidence": evidence,
                      "training": trainings.get(evidence.get("training"), ""),
                      "attestation": state.attestation})
+    certificate = api.executive_certificate(agency)
     return {
         "agency": agency, "kind": KINDS.get(kind, kind), "readiness": readiness,
+        "els_certificate": certificate, "els_number": numbers.display(certificate.number) if certificate else "",
         "state_label": state_labels()[readiness.state], "rows": rows,
         "personnel_word": criteria.PERSONNEL_WORD[kind],
         "provider": conf.get("PROVIDER_NAME"), "today": today or timezone.localdate(),

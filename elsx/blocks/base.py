@@ -70,6 +70,47 @@ def query_params(request):
                            field=name) from None
 
 
+def wrong_method(method):
+    response = json_response({"error": _("Use {method} for this request.").format(method=method)}, 405)
+    response.headers["Allow"] = method
+    return response
+
+
+def caller(block, records=True, author=False, staff_only=False):
+    """The learner a handler acts for, or NotAllowed: signed in, not a read-only view, staff if need be."""
+    learner = compat.learner_from_runtime(block) if author else block.current_learner()
+    reason = block.read_only_reason() if records else None
+    if reason:
+        raise NotAllowed(read_only_note(reason), read_only=reason)
+    if learner.is_anonymous:
+        raise NotAllowed(_("Sign in to continue."))
+    if staff_only and not learner.is_staff:
+        raise NotAllowed(_("This is for course staff only."))
+    return learner
+
+
+def answer_json(name, produce):
+    """produce()'s dict as JSON; API errors as 4xx JSON; a database failure as 503 (rolled back)."""
+    try:
+        return json_response(produce())
+    except ElsxError as exc:
+        return json_response(exc.as_dict(), exc.status)
+    except DatabaseError:
+        log.exception("elsx: database error in handler %s", name)
+        return json_response({"error": _("The service is temporarily unavailable; nothing was saved. "
+                                         "Please try again.")}, 503)
+
+
+def file_chunks(handle, size=64 * 1024):
+    """A stored file as a response's app_iter, closed when done."""
+    with handle:
+        while True:
+            chunk = handle.read(size)
+            if not chunk:
+                return
+            yield chunk
+
+
 def json_handler(staff_only=False, method="POST", records=True, author=False):
     """Wrap a block handler: method check, JSON parsing, permission, error mapping.
 
@@ -86,26 +127,13 @@ def json_handler(staff_only=False, method="POST", records=True, author=False):
         @functools.wraps(func)
         def wrapper(self, request, suffix=""):
             if request.method != method:
-                response = json_response({"error": _("Use {method} for this request.").format(method=method)}, 405)
-                response.headers["Allow"] = method
-                return response
-            try:
-                learner = compat.learner_from_runtime(self) if author else self.current_learner()
-                reason = self.read_only_reason() if records else None
-                if reason:
-                    raise NotAllowed(read_only_note(reason), read_only=reason)
-                if learner.is_anonymous:
-                    raise NotAllowed(_("Sign in to continue."))
-                if staff_only and not learner.is_staff:
-                    raise NotAllowed(_("This is for course staff only."))
+                return wrong_method(method)
+
+            def produce():
+                learner = caller(self, records, author, staff_only)
                 data = parse_json_body(request) if method == "POST" else query_params(request)
-                return json_response(func(self, data, learner))
-            except ElsxError as exc:
-                return json_response(exc.as_dict(), exc.status)
-            except DatabaseError:
-                log.exception("elsx: database error in handler %s", func.__name__)
-                return json_response({"error": _("The service is temporarily unavailable; nothing was saved. "
-                                                 "Please try again.")}, 503)
+                return func(self, data, learner)
+            return answer_json(func.__name__, produce)
         wrapper.elsx_handler = {"staff_only": staff_only, "method": method, "records": records, "author": author}
         return XBlock.handler(wrapper)
     return decorate

@@ -22,7 +22,7 @@ from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
 from elsx import compat, conf, events, templating
-from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
+from elsx.blocks.base import ElsxBlockMixin, file_chunks, json_handler, json_response, query_params
 from elsx.cohort import certs, exports, jobs, links, missing, query
 from elsx.cohort import params as grid_params
 from elsx.cohort.schedule import Schedule, parse_start
@@ -264,7 +264,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             if link.job_id is not None:
                 job = jobs.get(course_key, link.job_id)
                 handle = jobs.open_file(job)
-                body, name = _file_iter(handle), jobs.download_name(job)
+                body, name = file_chunks(handle), jobs.download_name(job)
             else:
                 body, name = self._inline_csv(course_key, dict(link.params, kind=link.kind))
         except ElsxError as exc:
@@ -388,11 +388,3 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
 def _primed(lines):
     return itertools.chain([next(lines)], lines)
 
-
-def _file_iter(handle, size=64 * 1024):
-    with handle:
-        while True:
-            chunk = handle.read(size)
-            if not chunk:
-                return
-            yield chunk

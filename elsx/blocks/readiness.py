@@ -4,6 +4,7 @@ Thin over elsx.agency.api. A learner only ever reads or writes the agency they a
 staff handlers answer 403 with no data to anyone else.
 """
 import logging
+from urllib.parse import quote
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,18 +17,33 @@ from xblock.fields import Scope, String
 from elsx import templating
 from elsx.agency import api, criteria
 from elsx.agency import exports as agency_exports
-from elsx.agency import summary
+from elsx.agency import documents, summary
 from elsx.agency.models import KIND_CHOICES
-from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
+from elsx.blocks.base import ElsxBlockMixin, file_chunks, json_handler, json_response, query_params
+from elsx.blocks.uploads import upload_handler
 from elsx.cohort.exports import encode
 from elsx.errors import ElsxError, InvalidInput, NotAllowed
 from elsx.validation import clean_text, parse_int, require_keys
 
 log = logging.getLogger(__name__)
 ID_MAX_DIGITS = 9
+MAX_PAGE = 10 ** 6
+VIEW_KEYS = ("state", "kind", "readiness", "page")
 # The capstone's self-assessment keys (elsx.capstone.api.CRITERIA) -> the MKRP criteria here.
 CAPSTONE_CRITERIA = {"executive_training": criteria.EXECUTIVE, "policy": criteria.POLICY,
                      "personnel_training": criteria.PERSONNEL}
+
+
+def _document(row):
+    policy = next(c for c in row.criteria if c.key == criteria.POLICY)
+    return bool(policy.attestation and policy.attestation.evidence.get(api.DOCUMENT))
+
+
+def _attachment(response, disposition):
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def parse_id(value, field="agency"):
@@ -65,8 +81,18 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
             "personnel_word": criteria.PERSONNEL_WORD[agency.kind],
             "cells": {c.key: agency_exports.criterion_cell(c) for c in readiness.criteria},
             "summary_url": self.runtime.handler_url(self, "summary"),
+            "document": context["current"][criteria.POLICY].get(api.DOCUMENT),
+            "els_certificate": self._els_certificate(agency),
+            "document_url": self.runtime.handler_url(self, "policy_document"),
+            "document_max_mb": f"{documents.max_bytes() / 1048576:g}",
         })
         return context
+
+    @staticmethod
+    def _els_certificate(agency):
+        from elsx.certificates import numbers
+        cert = api.executive_certificate(agency)
+        return {"number": numbers.display(cert.number), "issued": cert.issued_at} if cert else None
 
     @staticmethod
     def _capstone_hints(course_key, learner_id):
@@ -81,18 +107,37 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
                               "evidence": criterion.evidence, "gap": criterion.gap}
         return hints
 
-    def _staff_rows(self, filters):
-        rows = api.dashboard(state=filters.get("state", ""), kind=filters.get("kind", ""),
-                             readiness_state=filters.get("readiness", ""))
-        labels = agency_exports.state_labels()
-        return {"dom_id": self.dom_id(), "rows": rows, "labels": labels,
-                "cells": {row.agency.pk: [agency_exports.criterion_cell(c) for c in row.criteria] for row in rows},
-                "ready_count": sum(1 for row in rows if row.state == api.STATE_READY),
+    def _staff_rows(self, view=None):
+        """One page of the staff table; view holds the filters and page the staff member is on."""
+        view = view or {}
+        found = api.dashboard_page(state=view.get("state", ""), kind=view.get("kind", ""),
+                                   readiness_state=view.get("readiness", ""), page=view.get("page", 1))
+        return {"dom_id": self.dom_id(), "rows": found.rows, "page": found, "labels": agency_exports.state_labels(),
+                "cells": {row.agency.pk: [agency_exports.criterion_cell(c) for c in row.criteria]
+                          for row in found.rows},
+                "ready_count": found.ready_count,
                 "summary_urls": {row.agency.pk: self.runtime.handler_url(self, "summary", query=f"agency={row.agency.pk}")
-                                 for row in rows}}
+                                 for row in found.rows},
+                "document_urls": {row.agency.pk: self.runtime.handler_url(self, "policy_document",
+                                                                          query=f"agency={row.agency.pk}")
+                                  for row in found.rows if _document(row)}}
+
+    @staticmethod
+    def _view(data):
+        """The filters and page of the staff table, from a request (all optional)."""
+        if not isinstance(data, dict):
+            raise InvalidInput(_("The view must be a JSON object."), field="view")
+        require_keys(data, VIEW_KEYS)
+        labels = {"state": _("State"), "kind": _("Type"), "readiness": _("Readiness")}
+        view = {key: clean_text(data.get(key, ""), key, labels[key], 0, 64, required=False) for key in labels}
+        view["page"] = parse_int(data.get("page", 1), "page", _("Page"), 1, MAX_PAGE)
+        return view
+
+    def _rows_html(self, view=None):
+        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows(view))}
 
     def _staff_context(self):
-        context = self._staff_rows({})
+        context = self._staff_rows()
         context.update({"kinds": KIND_CHOICES, "states": list(api.STATES), "labels": agency_exports.state_labels(),
                         "renewals": api.renewals_due(),
                         "export_url": self.runtime.handler_url(self, "export")})
@@ -117,11 +162,11 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
     @json_handler()
     def link(self, data, learner):
         """Name the learner's agency (matched to an existing record when the name matches)."""
-        require_keys(data, ("agency", "kind", "state", "executive"), required=("agency", "kind"))
+        require_keys(data, ("agency", "kind", "state", "executive", "ori"), required=("agency", "kind"))
         if not isinstance(data.get("executive", False), bool):
             raise InvalidInput(_("Say whether you lead this agency."), field="executive")
         api.link_learner(self.course_key(), learner.id, data["agency"], data["kind"], data.get("state", ""),
-                         data.get("executive", False))
+                         data.get("executive", False), data.get("ori", ""))
         return self._learner_html(learner)
 
     @json_handler()
@@ -139,37 +184,44 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
         api.attest(self.course_key(), learner.id, data["criterion"], data["evidence"])
         return self._learner_html(learner)
 
+    @upload_handler("document", documents)
+    def upload_policy(self, upload, learner):
+        """multipart/form-data, one file in field "document": the policy document (PDF or .docx)."""
+        api.attach_policy_document(self.course_key(), learner.id, upload.data, upload.filename)
+        return self._learner_html(learner)
+
     # --- staff handlers ----------------------------------------------------------
 
     @json_handler(staff_only=True)
     def agencies(self, data, learner):
-        require_keys(data, ("state", "kind", "readiness"))
-        labels = {"state": _("State"), "kind": _("Type"), "readiness": _("Readiness")}
-        filters = {key: clean_text(data.get(key, ""), key, labels[key], 0, 64, required=False) for key in labels}
-        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows(filters))}
+        """A page of the staff table: filters by state, type and readiness, and the page number."""
+        return self._rows_html(self._view(data))
 
     @json_handler(staff_only=True)
     def review(self, data, learner):
-        require_keys(data, ("agency", "criterion", "version", "accept", "comment"),
+        require_keys(data, ("agency", "criterion", "version", "accept", "comment", "view"),
                      required=("agency", "criterion", "version", "accept"))
+        view = self._view(data.get("view", {}))
         if not isinstance(data["accept"], bool):
             raise InvalidInput(_("Say whether you accept or return it."), field="accept")
         version = parse_id(data["version"], "version")
         api.review(parse_id(data["agency"]), data["criterion"], version, data["accept"], data.get("comment", ""),
                    learner.id)
-        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows({}))}
+        return self._rows_html(view)
 
     @json_handler(staff_only=True)
     def merge(self, data, learner):
-        require_keys(data, ("keep", "drop"), required=("keep", "drop"))
+        require_keys(data, ("keep", "drop", "view"), required=("keep", "drop"))
+        view = self._view(data.get("view", {}))
         api.merge(parse_id(data["keep"], "keep"), parse_id(data["drop"], "drop"), learner.id)
-        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows({}))}
+        return self._rows_html(view)
 
     @json_handler(staff_only=True)
     def membership(self, data, learner):
-        require_keys(data, ("agency", "member_since"), required=("agency", "member_since"))
+        require_keys(data, ("agency", "member_since", "view"), required=("agency", "member_since"))
+        view = self._view(data.get("view", {}))
         api.record_membership(parse_id(data["agency"]), data["member_since"], learner.id)
-        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows({}))}
+        return self._rows_html(view)
 
     # --- downloads ------------------------------------------------------------------
 
@@ -180,6 +232,21 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
             return response
         return None
 
+    def _requested_agency(self, request, executive_only, refusal):
+        """Staff name any agency (?agency=N); a learner gets their own agency, or NotAllowed(refusal)."""
+        learner = self.current_learner()
+        if learner.is_anonymous:
+            raise NotAllowed(_("Sign in to continue."))
+        args = query_params(request)
+        if learner.is_staff and "agency" in args:
+            require_keys(args, ("agency",))
+            return parse_id(args["agency"])
+        require_keys(args, ())
+        agency = api.agency_of(self.course_key(), learner.id)
+        if agency is None or (executive_only and not api.is_executive(self.course_key(), learner.id)):
+            raise NotAllowed(refusal)
+        return agency.pk
+
     @XBlock.handler
     def summary(self, request, suffix=""):
         """GET: the application summary PDF: the executive's own agency, or ?agency=N for staff."""
@@ -187,28 +254,32 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
         if refused:
             return refused
         try:
-            learner = self.current_learner()
-            if learner.is_anonymous:
-                raise NotAllowed(_("Sign in to continue."))
-            args = query_params(request)
-            if learner.is_staff and "agency" in args:
-                require_keys(args, ("agency",))
-                agency_id = parse_id(args["agency"])
-            else:
-                require_keys(args, ())
-                agency = api.agency_of(self.course_key(), learner.id)
-                if agency is None or not api.is_executive(self.course_key(), learner.id):
-                    raise NotAllowed(_("Only the agency's executive can download its summary."))
-                agency_id = agency.pk
+            agency_id = self._requested_agency(request, True, _("Only the agency's executive can download its summary."))
             pdf = summary.summary_pdf(api.readiness(agency_id))
         except ElsxError as exc:
             return json_response(exc.as_dict(), exc.status)
         log.info("elsx: agency summary %s downloaded", agency_id)
-        response = Response(body=pdf, content_type="application/pdf")
-        response.headers["Content-Disposition"] = f'attachment; filename="mkrp-summary-{agency_id}.pdf"'
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return _attachment(Response(body=pdf, content_type="application/pdf"),
+                           f'attachment; filename="mkrp-summary-{agency_id}.pdf"')
+
+    @XBlock.handler
+    def policy_document(self, request, suffix=""):
+        """GET: the policy document of the learner's own agency (anyone linked to it, as they see its
+        readiness), or ?agency=N for staff. Everyone else: 403 and no data."""
+        refused = self._get_only(request)
+        if refused:
+            return refused
+        try:
+            agency_id = self._requested_agency(
+                request, False, _("Only people of this agency and course staff can see its documents."))
+            meta, handle = api.policy_document(agency_id)
+        except ElsxError as exc:
+            return json_response(exc.as_dict(), exc.status)
+        log.info("elsx: agency %s policy document downloaded", agency_id)
+        label = meta["filename"]
+        return _attachment(Response(app_iter=file_chunks(handle), content_type=documents.CONTENT_TYPES[meta["kind"]]),
+                           f'attachment; filename="{documents.ascii_fallback(label)}"; '
+                           f"filename*=UTF-8''{quote(label, safe='')}")
 
     @XBlock.handler
     def export(self, request, suffix=""):
@@ -224,12 +295,9 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
             lines = agency_exports.readiness_csv(api.dashboard())
         except ElsxError as exc:
             return json_response(exc.as_dict(), exc.status)
-        response = Response(app_iter=encode(lines), content_type="text/csv", charset="utf-8")
         name = f"elsx-agency-readiness-{timezone.localdate().isoformat()}.csv"
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return _attachment(Response(app_iter=encode(lines), content_type="text/csv", charset="utf-8"),
+                           f'attachment; filename="{name}"')
 
     @staticmethod
     def workbench_scenarios():

@@ -96,3 +96,44 @@ def test_staff_filter_return_an_attestation_and_export(context, page, server, tm
     table = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     assert table[0][:5] == ["Agency", "Type", "State", "ORI", "Readiness"]
     assert any(row[0] == "Tri-County 911 Communications" and "Returned" in row for row in table[1:])
+
+
+def test_an_executive_attaches_the_policy_document_and_downloads_it(context, page, server, tmp_path):
+    page.set_viewport_size(SIZES[0])
+    page.goto(server.scenario(SCENARIO, "exec-e2e-upload"))
+    root = page.locator(".elsx-readiness")
+    root.get_by_label("Agency", exact=True).fill("Upload Test Police Department")
+    root.get_by_label("State").fill("MI")
+    root.get_by_label("I lead this agency (chief, sheriff, director or manager)").check()
+    root.get_by_role("button", name="Save my agency").click()
+    wait_text(root, "2. Policy")
+    policy = root.locator('form[data-criterion="policy"]')
+    policy.get_by_label("Policy name").fill("GO 12 Missing Children")
+    policy.get_by_label("Adopted on").fill("2025-01-15")
+    policy.get_by_label("Quality-assurance review").fill("A supervisor reviews every missing-child report.")
+    policy.get_by_role("button", name="Save").click()
+    wait_text(root, "Awaiting review")
+
+    # A file that is not a PDF, named .pdf, is refused beside the form.
+    fake = tmp_path / "policy.pdf"
+    fake.write_bytes(b"<html>not a pdf</html>")
+    upload = root.locator('form[data-handler="upload_policy"]')
+    upload.get_by_label("Attach the policy").set_input_files(str(fake))
+    upload.get_by_role("button", name="Upload").click()
+    error = root.locator('[data-region="error"]')
+    error.wait_for(state="visible")
+    assert "PDF or a Word (.docx)" in error.inner_text()
+
+    real = tmp_path / "GO 12.pdf"
+    real.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    root.locator('form[data-handler="upload_policy"]').get_by_label("Attach the policy").set_input_files(str(real))
+    root.locator('form[data-handler="upload_policy"]').get_by_role("button", name="Upload").click()
+    wait_text(root, "Attached:")
+    assert unlabelled_fields(page, ".elsx-readiness") == []
+    assert_accessible(page, "readiness, policy document attached")
+    with page.expect_download() as download:
+        root.get_by_role("link", name="GO 12.pdf").click()
+    assert download.value.suggested_filename == "GO 12.pdf"
+    saved = tmp_path / "downloaded.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == real.read_bytes()

@@ -76,12 +76,17 @@ HANDLERS = {
     ("elsx_readiness", "merge"): STAFF_ONLY,
     ("elsx_readiness", "membership"): STAFF_ONLY,
     ("elsx_readiness", "export"): STAFF_ONLY,
+    ("elsx_readiness", "upload_policy"): LEARNER,
+    ("elsx_readiness", "policy_document"): LEARNER,
 }
 
 # Handlers that answer GET with a file (plain XBlock.handler); every other one is a JSON POST handler.
 DOWNLOADS = {("elsx_certificate", "download"), ("elsx_cohort", "download"), ("elsx_readiness", "summary"),
              ("elsx_readiness", "export"), ("elsx_capstone", "download"), ("elsx_cohort", "training_file"),
-             ("elsx_evaluation", "export")}
+             ("elsx_evaluation", "export"), ("elsx_readiness", "policy_document")}
+# Handlers that take one file as multipart/form-data (elsx.blocks.uploads.upload_handler), not JSON;
+# tests/hostile/test_uploads.py holds them to their own rules (size, type by content, file name).
+UPLOADS = {("elsx_readiness", "upload_policy")}
 # JSON handlers that answer GET (the learner's own state, for the mobile apps); swept like downloads.
 GET_JSON = {("elsx_topic", "learner_state"), ("elsx_progress", "learner_state"),
             ("elsx_certificate", "learner_state")}
@@ -142,7 +147,30 @@ def handlers_with(*policies):
 
 
 def json_handlers_with(*policies):
-    return [key for key in handlers_with(*policies) if key not in DOWNLOADS]
+    return [key for key in handlers_with(*policies) if key not in DOWNLOADS and key not in UPLOADS]
+
+
+# The smallest file each upload handler accepts (a one-page PDF's skeleton).
+SAMPLE_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n"
+              b"% A policy typed by whoever is calling\n%%EOF\n")
+
+
+def multipart(files=(("document", "policy.pdf", SAMPLE_PDF),), fields=(), boundary="elsx-hostile-boundary"):
+    """(body, content type) of a multipart/form-data request: files as (field, filename, bytes)."""
+    parts = []
+    for name, value in fields:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                     + value.encode() + b"\r\n")
+    for name, filename, data in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def sample_upload(key):
+    """A well-formed request for each upload handler: (body, content type)."""
+    assert key in UPLOADS, key
+    return multipart()
 
 
 def ident(key):
@@ -232,8 +260,11 @@ def sample_request(key, alice_number):
         ("elsx_progress", "learner_state"): "",
         ("elsx_certificate", "learner_state"): "",
         ("elsx_readiness", "export"): "",
+        ("elsx_readiness", "policy_document"): "",
         ("elsx_capstone", "download"): "",
     }
     if key in DOWNLOADS:
         return None, queries[key]
+    if key in UPLOADS:
+        return None, ""  # see sample_upload
     return bodies[key], ""

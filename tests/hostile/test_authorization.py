@@ -17,6 +17,9 @@ def call_as(block, key, world, body=None, query=None, extra_query=""):
     query = "&".join(part for part in (query, extra_query) if part)
     if key in DOWNLOADS:
         return raw_call(block, key[1], method="GET", query=query)
+    if key in inventory.UPLOADS:
+        upload, content_type = inventory.sample_upload(key)
+        return raw_call(block, key[1], upload, query=query, content_type=content_type)
     return json_call(block, key[1], body, query=query)
 
 

@@ -37,6 +37,11 @@ def test_the_json_handler_marking_agrees_with_the_table(key):
     if key in DOWNLOADS:
         assert marking is None, "a download handler became a JSON handler: move it out of DOWNLOADS"
         return
+    if key in inventory.UPLOADS:
+        assert marking is not None and marking.get("upload"), f"{key} is not an elsx upload_handler"
+        assert marking["method"] == "POST" and marking["staff_only"] == (HANDLERS[key] == STAFF_ONLY)
+        return
+    assert not (marking or {}).get("upload"), f"{key} takes a file: list it in inventory.UPLOADS"
     assert marking is not None, f"{key} is not an elsx json_handler, so nothing checks who calls it"
     assert marking["method"] == "POST"
     assert marking["staff_only"] == (HANDLERS[key] == STAFF_ONLY)

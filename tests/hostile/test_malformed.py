@@ -50,6 +50,7 @@ NUMERIC = {
     ("elsx_cohort", "review_decide"): ("submission",),
     ("elsx_readiness", "review"): ("agency", "version"),
     ("elsx_readiness", "merge"): ("keep", "drop"),
+    ("elsx_readiness", "agencies"): ("page",),
 }
 WRONG_TYPES = [12345, 1.5, True, [], ["x"], {}, {"a": "b"}]
 BAD_STRINGS = {"nul": "ab\x00cd", "lone-high-surrogate": "x\ud800y", "lone-low-surrogate": "\udfff",
@@ -212,6 +213,8 @@ BAD_QUERIES = {
     ("elsx_readiness", "summary"): ["agency=%00", "agency=%ED%A0%80", "agency=%C2%B2", "agency=" + "9" * 5000,
                                     "agency=-1", "zz=1"],
     ("elsx_readiness", "export"): ["zz=1", "state=%ED%A0%80"],
+    ("elsx_readiness", "policy_document"): ["agency=1", "agency=%00", "agency=%ED%A0%80", "file=../../etc/passwd",
+                                            "zz=1"],
     ("elsx_capstone", "download"): ["learner=alice", "zz=1", "x=%ED%A0%80"],
     **{key: ["zz=1", "learner_id=bob", "x=%ED%A0%80"] for key in inventory.GET_JSON},
     ("elsx_cohort", "training_file"): ["zz=1", "course=other", "x=%ED%A0%80", "a=" + "A" * 100_000],
@@ -301,6 +304,7 @@ NUMBER_FIELDS = {
     ("elsx_cohort", "refresh"): ("page", "page_size"),
     ("elsx_cohort", "emails"): ("page", "page_size"),
     ("elsx_cohort", "export_status"): ("job",),
+    ("elsx_readiness", "agencies"): ("page",),
 }
 
 
@@ -373,7 +377,8 @@ def test_hostile_query_values_never_fail_the_downloads(make_block, world, media,
     block = make_block(inventory.BLOCK_XML[key[0]], user)
     # Each GET handler's own parameter; the learner_state handlers take none, so any name is refused.
     name = {("elsx_certificate", "download"): "number", ("elsx_cohort", "download"): "token",
-            ("elsx_readiness", "summary"): "agency", ("elsx_readiness", "export"): "state"}.get(key, "x")
+            ("elsx_readiness", "summary"): "agency", ("elsx_readiness", "export"): "state",
+            ("elsx_readiness", "policy_document"): "agency"}.get(key, "x")
 
     @SWEEP
     @given(value=HOSTILE_TEXT)

@@ -20,15 +20,22 @@ function ElsxReadiness(runtime, element) {
     });
     return data;
   }
+  // The staff table's filters and page: kept across reviews and merges, which re-render it.
+  var view = {page: 1};
   function payload(form, submitter) {
     var handler = form.getAttribute("data-handler");
     var data = fields(form);
     if (handler === "attest") { return {criterion: form.getAttribute("data-criterion"), evidence: data}; }
+    if (handler === "agencies") {
+      view = {state: data.state, kind: data.kind, readiness: data.readiness, page: 1};
+      return view;
+    }
     if (handler === "review") {
       return {agency: parseInt(form.getAttribute("data-agency"), 10), criterion: form.getAttribute("data-criterion"),
               version: parseInt(form.getAttribute("data-version"), 10),
-              accept: !submitter || submitter.value !== "return", comment: data.comment};
+              accept: !submitter || submitter.value !== "return", comment: data.comment, view: view};
     }
+    if (handler === "merge" || handler === "membership") { data.view = view; }
     return data;
   }
   var busy = false;
@@ -40,12 +47,35 @@ function ElsxReadiness(runtime, element) {
     busy = true;
     C.clearError(root);
     var handler = form.getAttribute("data-handler");
-    C.post(runtime, element, handler, payload(form, event.submitter)).then(function (result) {
+    var sent;
+    if (handler === "upload_policy") {
+      var input = form.querySelector('input[type="file"]');
+      if (!input.files.length) { busy = false; C.showError(root, gettext("Choose a file to upload.")); return; }
+      sent = C.postFile(runtime, element, handler, input.name, input.files[0]);
+    } else {
+      sent = C.post(runtime, element, handler, payload(form, event.submitter));
+    }
+    sent.then(function (result) {
       busy = false;
       if (!result.ok) { C.showError(root, result.body.error); return; }
-      var target = handler === "link" || handler === "attest" ? "body" : "rows";
+      var target = handler === "link" || handler === "attest" || handler === "upload_policy" ? "body" : "rows";
       C.fill(root, target, result.body.html);
       C.region(root, "status").textContent = gettext("Saved.");
+    }, function () { busy = false; C.showError(root); });
+  });
+  root.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-page]");
+    if (!button || busy) { return; }
+    busy = true;
+    C.clearError(root);
+    var next = {};
+    Object.keys(view).forEach(function (key) { next[key] = view[key]; });
+    next.page = parseInt(button.getAttribute("data-page"), 10);
+    C.post(runtime, element, "agencies", next).then(function (result) {
+      busy = false;
+      if (!result.ok) { C.showError(root, result.body.error); return; }
+      view = next;
+      C.fill(root, "rows", result.body.html);
     }, function () { busy = false; C.showError(root); });
   });
   var timer = null;
