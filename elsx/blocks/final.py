@@ -49,7 +49,8 @@ class FinalAssessmentBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             "learner": learner,
             "rules": rules,
             "state": state,
-            "can_start": bool(state and state.can_start()),
+            "unavailable": api.unavailable(),
+            "can_start": bool(state and state.can_start()) and not api.unavailable(),
             "attempt": open_attempt,
             "questions": api.shown_questions(open_attempt) if open_attempt else [],
             "history": [{"attempt": attempt, "review": api.topic_titles(attempt.review_topics)}

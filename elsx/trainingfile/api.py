@@ -83,6 +83,8 @@ def check_rows(curriculum):
 
 
 def final_rows():
+    if assessment.unavailable():
+        return
     curriculum = get_curriculum()
     for qid, (topic_id, question) in assessment.bank().items():
         topic = curriculum.topic(topic_id)
@@ -92,6 +94,8 @@ def final_rows():
 
 
 def final_rules_text():
+    if assessment.unavailable():
+        return f"{assessment.unavailable()}\n".encode("utf-8")
     rules = assessment.rules()
     return (
         f"Questions per attempt: {rules.questions}, drawn from {len(assessment.bank())}, stratified by topic "
@@ -113,6 +117,8 @@ GRADE_WEIGHTS = COMMISSION_WEIGHTS  # the grading policy elsx.olx exports with C
 
 
 def evaluation_instrument():
+    if evaluation.unavailable():
+        return f"{evaluation.unavailable()}\n".encode("utf-8")
     form = evaluation.form()
     lines = [form.title, "", form.intro, ""]
     group = None
@@ -126,6 +132,8 @@ def evaluation_instrument():
 
 
 def evaluation_comments(course_key):
+    if evaluation.unavailable():
+        return f"{evaluation.unavailable()}\n".encode("utf-8")
     summary = evaluation.summary(course_key)
     if summary.comments_hidden:
         return (f"{summary.responses} responses; comments are withheld until at least {summary.threshold} "

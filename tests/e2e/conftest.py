@@ -129,6 +129,9 @@ def server(tmp_path_factory):
         # (docs/engagement.md). The heartbeat rules themselves are unit-tested with an injected clock.
         "ELSX_DEMO_MINUTES_PER_HOUR": "0",
         "ELSX_DEMO_SECTION_SHARE": "0",
+        # These journeys are about the ten topics; tests/e2e/test_commission.py walks the commission's
+        # requirements (on by default, docs/commission.md) with a server of its own.
+        "ELSX_COMMISSION": "0",
     })
     env.pop("ELSX_DB_ENGINE", None)  # always a fresh SQLite file, never a shared MariaDB
     seeded = subprocess.run([sys.executable, str(HERE / "seed.py")], cwd=folder, env=env,
