@@ -297,6 +297,11 @@ def grant(course_key, learner_id, by, reason, now=None):
     return row
 
 
+def recent_grants(course_key, limit=50):
+    """The grant log for staff, newest first: who granted whom one more attempt, when and why."""
+    return list(FinalGrant.objects.filter(course_key=course_key).order_by("-granted_at", "-pk")[:limit])
+
+
 def shown_questions(attempt):
     """The attempt's questions as the learner sees them: prompt and options, never the key."""
     questions = bank()
