@@ -150,3 +150,15 @@ def test_make_dev_seed_works_with_the_defaults(db, settings, media, commission_o
     for learner_id, result in eligibility.check_many(COURSE, finished).items():
         assert [req.key for req in result.missing] == ([] if learner_id in claimed else ["affirmation"]), learner_id
     assert Certificate.objects.filter(course_key=COURSE).exists()
+
+
+def test_curriculum_check_notes_a_missing_bank_or_form(tmp_path, capsys):
+    from elsx.curriculum import main
+    folder = tmp_path / "modules"
+    shutil.copytree(curriculum_dir(), folder)
+    assert main(["check", str(folder)]) == 0 and "note:" not in capsys.readouterr().err
+    (folder / "final-assessment.xml").unlink()
+    (folder / "evaluation.xml").unlink()
+    assert main(["check", str(folder)]) == 0
+    err = capsys.readouterr().err
+    assert "no final-assessment.xml" in err and "no evaluation.xml" in err and "COMMISSION" in err
