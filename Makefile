@@ -27,7 +27,8 @@ migrate: install
 seed: migrate
 	$(MANAGE) elsx_seed_demo
 
-# The demo shows what a POST commission checks (final, evaluation, review, affirmation); ELSX_COMMISSION=0 hides it.
+# The demo shows what a POST commission checks (final, evaluation, review, affirmation; on by default,
+# docs/commission.md); ELSX_COMMISSION=0 make dev turns it off.
 dev: export ELSX_COMMISSION ?= 1
 dev: seed
 	@echo "Serving the course at http://$(HOST):$(PORT)/  (instructor view: add ?student=instructor)"

@@ -27,5 +27,5 @@ class ElsxConfig(AppConfig):
 
     def ready(self):
         # Only edx-platform has retirement signals; compat returns none elsewhere.
-        from elsx import retirement  # models must be loaded first
+        from elsx import checks, retirement  # noqa: F401  (models first; checks register on import)
         retirement.connect_signals()

@@ -54,8 +54,10 @@ DEFAULTS = {
     "PROVIDER_LOGO": "",
     # Approving authorities, printed only when set: [{"authority": "California POST", "number": "1234-56789"}]
     "APPROVALS": [],
-    # What a POST commission checks (docs/commission.md). Off: the ten topics alone earn the certificate.
-    "COMMISSION": False,
+    # What a POST commission checks (docs/commission.md): the final assessment, the evaluation, the
+    # capstone review and the affirmation join the certificate requirements. False: the ten topics
+    # alone earn the certificate (credit no commission is asked to accept).
+    "COMMISSION": True,
     # Final assessment: questions per attempt, pass mark (%), attempts, minutes between attempts.
     "FINAL_QUESTIONS": 25,
     "FINAL_PASS_MARK": 80,

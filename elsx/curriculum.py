@@ -841,6 +841,10 @@ def main(argv=None):
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"OK: {len(curriculum.topics)} topics, {len(curriculum.weeks)} weeks, {curriculum.hours} hours")
+    for name in (FINAL_ASSESSMENT_FILE, EVALUATION_FILE):
+        if not (Path(folder) / name).is_file():  # optional files, but certificates wait for them by default
+            print(f"note: no {name}: with ELSX['COMMISSION'] on (the default) no learner can be certified "
+                  f"until the course has one (docs/commission.md)", file=sys.stderr)
     return 0
 
 

@@ -20,6 +20,26 @@ def instant_completion(monkeypatch):
         monkeypatch.setitem(conf.DEFAULTS, key, value)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def commission_off():
+    """The commission requirements (final, evaluation, capstone review, affirmation; on by default in
+    elsx.conf) are off unless a test turns them on: settings.ELSX = {"COMMISSION": True, ...} or the
+    commission_on fixture. Set as a default, so tests about something else keep the ten-topic rule;
+    for the whole session, so module-scoped fixtures (an OLX export) see it too."""
+    from elsx import conf
+    shipped = conf.DEFAULTS["COMMISSION"]
+    conf.DEFAULTS["COMMISSION"] = False
+    yield
+    conf.DEFAULTS["COMMISSION"] = shipped
+
+
+@pytest.fixture
+def commission_on(monkeypatch):
+    """The shipped default: the commission requirements on."""
+    from elsx import conf
+    monkeypatch.setitem(conf.DEFAULTS, "COMMISSION", True)
+
+
 @pytest.fixture
 def seat_time(monkeypatch):
     """The real rules: 50 engaged minutes per credit hour, sections read after half their reading time."""

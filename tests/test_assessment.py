@@ -202,6 +202,33 @@ def test_grant_handler_is_staff_only(make_block):
     assert status == 200 and FinalGrant.objects.count() == 1
 
 
+def test_staff_see_the_grant_log_and_learners_do_not(make_block):
+    complete_topics("learner-1")
+    call(make_block(XML, "instructor"), "grant_attempt", {"learner_id": "learner-1", "reason": "<b>Power cut</b>"})
+    staff_page = render(make_block(XML, "instructor"))
+    assert 'data-region="grant-log"' in staff_page and "&lt;b&gt;Power cut&lt;/b&gt;" in staff_page
+    assert "<b>Power cut" not in staff_page
+    learner_page = render(make_block(XML, "learner-1"))
+    assert 'data-region="grant-log"' not in learner_page and "Power cut" not in learner_page
+
+
+def test_a_submitted_attempt_cannot_be_saved_or_deleted(db):
+    from elsx.assessment.models import AttemptImmutable
+    who = complete_topics("learner-1")
+    attempt = api.start(COURSE, who)
+    attempt.pass_mark = 70
+    attempt.save()  # before submitting, the row may still change
+    api.submit(COURSE, who, attempt.draw_id, wrong_for(attempt, 25))
+    stored = FinalAttempt.objects.get()
+    stored.score, stored.passed = 100, True
+    with pytest.raises(AttemptImmutable):
+        stored.save()
+    with pytest.raises(AttemptImmutable):
+        stored.delete()
+    stored.refresh_from_db()
+    assert stored.score == 0 and not stored.passed and FinalAttempt.objects.count() == 1
+
+
 def test_locked_block_names_the_missing_topics(make_block):
     complete_topics("learner-1", skip=("media-relations",))
     html = render(make_block(XML, "learner-1"))

@@ -90,7 +90,8 @@ def worker(redis_app, tmp_path, settings):
                      "EXPORT_BACKGROUND": "celery"}
     db = connection.settings_dict
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="elsx.demo.settings", PYTHONPATH=str(ROOT),
-               ELSX_VAR=str(tmp_path), ELSX_VERIFY_BASE_URL="https://lms.example.org")
+               ELSX_VAR=str(tmp_path), ELSX_VERIFY_BASE_URL="https://lms.example.org",
+               ELSX_COMMISSION="0")  # as this process (tests/conftest.py commission_off)
     if db["ENGINE"].endswith("sqlite3"):
         env["ELSX_DB"] = db["NAME"]
     else:

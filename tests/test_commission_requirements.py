@@ -18,7 +18,8 @@ def commission(db, settings, media):  # noqa: F811
                      "REFLECTION_MIN_WORDS": 0, "REFLECTION_MIN_WORDS_BY_TOPIC": {}}
 
 
-def test_off_by_default_the_list_is_the_topics(db, media):  # noqa: F811
+def test_turned_off_the_list_is_the_topics(db, settings, media):  # noqa: F811
+    settings.ELSX = {"COMMISSION": False}  # the documented way out (on by default: test_commission_default.py)
     complete_topics("learner-1")
     assert eligibility.check(COURSE, "learner-1").eligible
 

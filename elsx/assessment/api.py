@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elsx import conf
-from elsx.curriculum import get_curriculum, load_final_assessment
-from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from elsx.curriculum import CurriculumError, get_curriculum, load_final_assessment
+from elsx.errors import Conflict, InvalidInput, NotAllowed, NotFound, Unavailable
 from elsx.models import LearnerProfile
 from elsx.progress import course_progress, ensure_profile
 from elsx.validation import clean_text
@@ -62,6 +62,17 @@ def bank():
     """The staff-held bank from modules/final-assessment.xml: {question id: (topic id, Question)}."""
     loaded = load_final_assessment(topic_ids=get_curriculum().topic_ids())
     return {item.question.id: (item.topic, item.question) for item in loaded.questions}
+
+
+def unavailable():
+    """Why nobody can take this course's final ("" when its bank loads): a course without a valid
+    final-assessment.xml stays unclaimable under COMMISSION, and says so instead of failing."""
+    try:
+        bank()
+    except CurriculumError:
+        return _("This course has no final assessment yet (its question bank is missing or invalid). "
+                 "Ask the course team.")
+    return ""
 
 
 def draw(count, rng=_rng, questions=None):
@@ -184,6 +195,8 @@ def start(course_key, learner, rules_=None, now=None, rng=_rng):
         if current.used >= current.allowed:
             raise NotAllowed(_("You have used all {count} attempts at the final assessment.").format(
                 count=current.allowed))
+        if unavailable():
+            raise Unavailable(unavailable())
         if current.next_allowed_at is not None and now < current.next_allowed_at:
             raise NotAllowed(_("Your next attempt opens at {when} (UTC).").format(
                 when=current.next_allowed_at.strftime("%Y-%m-%d %H:%M")), next_allowed_at=current.next_allowed_at.isoformat())
@@ -282,6 +295,11 @@ def grant(course_key, learner_id, by, reason, now=None):
     # Ids only: the reason is free text and stays in the table.
     log.info("elsx: final-assessment grant %s by staff %s", row.pk, by.id)
     return row
+
+
+def recent_grants(course_key, limit=50):
+    """The grant log for staff, newest first: who granted whom one more attempt, when and why."""
+    return list(FinalGrant.objects.filter(course_key=course_key).order_by("-granted_at", "-pk")[:limit])
 
 
 def shown_questions(attempt):

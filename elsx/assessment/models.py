@@ -1,9 +1,15 @@
 """Final-assessment attempts and staff grants of an extra attempt.
 
 An attempt row is written twice: when it is drawn (questions, order) and when
-it is submitted (answers, score). After that it never changes.
+it is submitted (answers, score). After that it never changes: save() and
+delete() refuse a submitted attempt (elsx.assessment.api submits with one
+guarded UPDATE, so nothing in elsx needs either).
 """
 from django.db import models
+
+
+class AttemptImmutable(Exception):
+    """A submitted final attempt was about to be changed or deleted."""
 
 
 class FinalAttempt(models.Model):
@@ -33,6 +39,19 @@ class FinalAttempt(models.Model):
 
     def __str__(self):
         return f"final attempt {self.number} of learner {self.learner_id}"
+
+    def _submitted_in_db(self):
+        return self.pk is not None and FinalAttempt.objects.filter(pk=self.pk, submitted_at__isnull=False).exists()
+
+    def save(self, *args, **kwargs):
+        if self._submitted_in_db():
+            raise AttemptImmutable(f"final attempt {self.pk} was submitted and cannot change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._submitted_in_db():
+            raise AttemptImmutable(f"final attempt {self.pk} was submitted and cannot be deleted")
+        return super().delete(*args, **kwargs)
 
 
 class FinalGrant(models.Model):

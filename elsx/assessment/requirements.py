@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from elsx import conf, eligibility
 
+from .api import unavailable
 from .models import FinalAttempt
 
 KEY = "final_assessment"
@@ -22,6 +23,7 @@ def final_assessment(course_key, learner_id, context):
     if not conf.get("COMMISSION"):
         return None
     met = learner_id in _passed_ids(course_key, context)
-    return eligibility.Requirement(
-        key=KEY, label=_("Final assessment"), met=met,
-        remaining="" if met else _("pass the final assessment ({mark}%)").format(mark=conf.get("FINAL_PASS_MARK")))
+    remaining = ""
+    if not met:  # no bank: still required, and the reason is said where the learner looks
+        remaining = unavailable() or _("pass the final assessment ({mark}%)").format(mark=conf.get("FINAL_PASS_MARK"))
+    return eligibility.Requirement(key=KEY, label=_("Final assessment"), met=met, remaining=remaining)

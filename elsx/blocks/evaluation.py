@@ -11,7 +11,7 @@ from xblock.fields import Scope, String
 
 from elsx import events, templating
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params
-from elsx.errors import ElsxError
+from elsx.errors import ElsxError, Unavailable
 from elsx.cohort.exports import encode
 from elsx.evaluation import api
 from elsx.validation import require_keys
@@ -29,12 +29,14 @@ class EvaluationBlock(ElsxBlockMixin, XBlock):
 
     def _context(self, learner):
         course_key = self.course_key()
+        unavailable = api.unavailable()
         return {
             "dom_id": self.dom_id(),
             "learner": learner,
-            "form": api.form(),
+            "unavailable": unavailable,
+            "form": None if unavailable else api.form(),
             "completion": api.completion(course_key, learner.id) if not learner.is_anonymous else None,
-            "summary": api.summary(course_key) if learner.is_staff else None,
+            "summary": api.summary(course_key) if learner.is_staff and not unavailable else None,
             "export_url": self.runtime.handler_url(self, "export") if learner.is_staff else "",
             "comment_max": api.COMMENT_MAX,
         }
@@ -65,6 +67,8 @@ class EvaluationBlock(ElsxBlockMixin, XBlock):
             return response
         try:
             require_keys(query_params(request), ())
+            if api.unavailable():
+                raise Unavailable(api.unavailable())
         except ElsxError as exc:
             return json_response(exc.as_dict(), exc.status)
         response = Response(app_iter=encode(api.export_lines(self.course_key())), content_type="text/csv",

@@ -49,11 +49,13 @@ class FinalAssessmentBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
             "learner": learner,
             "rules": rules,
             "state": state,
-            "can_start": bool(state and state.can_start()),
+            "unavailable": api.unavailable(),
+            "can_start": bool(state and state.can_start()) and not api.unavailable(),
             "attempt": open_attempt,
             "questions": api.shown_questions(open_attempt) if open_attempt else [],
             "history": [{"attempt": attempt, "review": api.topic_titles(attempt.review_topics)}
                         for attempt in (state.attempts if state else [])],
+            "grants": api.recent_grants(self.course_key()) if learner.is_staff else [],
         }
 
     def _body(self, learner):
@@ -76,8 +78,9 @@ class FinalAssessmentBlock(ElsxBlockMixin, CompletableXBlockMixin, XBlock):
         result = api.submit(self.course_key(), learner, data["draw_id"], data["answers"])
         attempt = result.attempt
         if not result.duplicate:
-            # Best attempt counts: edx-platform's grade handler passes only_if_higher on to
-            # SCORE_PUBLISHED (openedx/core/djangoapps/xblock/runtime/runtime.py, handle_grade_event).
+            # Best attempt counts: the LMS's grade handler passes only_if_higher on to SCORE_PUBLISHED
+            # (openedx-platform xmodule/services.py EventPublishingService._handle_grade_event; the same in
+            # openedx/core/djangoapps/xblock/runtime/runtime.py handle_grade_event).
             self.runtime.publish(self, "grade", {"value": attempt.correct, "max_value": attempt.total,
                                                  "only_if_higher": True})
             events.publish(self, events.FINAL_SUBMITTED, attempt=attempt.number, score=attempt.score,

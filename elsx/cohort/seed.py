@@ -21,7 +21,7 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from elsx import conf
-from elsx.cohort import certs
+from elsx.cohort import certs, seed_commission
 from elsx.cohort.schedule import Schedule
 from elsx.curriculum import get_curriculum
 from elsx.models import Certificate, EngagementClock, LearnerProfile, TopicProgress
@@ -128,6 +128,7 @@ def delete_seeded(course_key):
             "topic_rows": TopicProgress.objects.filter(**seeded).delete()[0],
             "clocks": EngagementClock.objects.filter(**seeded).delete()[0],
             "profiles": LearnerProfile.objects.filter(**seeded).delete()[0],
+            "commission": seed_commission.delete(course_key, SEED_PREFIX),
         }
     return counts
 
@@ -178,6 +179,9 @@ def seed_cohort(course_key, learners, start=None, now=None, seed=2026, certifica
     with transaction.atomic():
         fast_insert(LearnerProfile, profiles, now)
         fast_insert(TopicProgress, rows, now)
+        # Its own generator, so the cohort itself is the same with COMMISSION on or off.
+        seed_commission.add(course_key, [profile for profile in profiles if profile.get("completed_at")],
+                            random.Random(seed + 1))
         fast_insert(EngagementClock, _clocks(profiles, rows), now)
     issued = _certify(course_key, certified, curriculum, now, certificates)
     log.info("elsx: seeded %s learners for %s (%s certificates via %s)", learners, course_key, len(certified),

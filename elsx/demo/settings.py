@@ -74,8 +74,6 @@ EXCLUDED_XBLOCKS = {
 
 ELSX = {
     "VERIFY_BASE_URL": os.environ.get("ELSX_VERIFY_BASE_URL", "http://127.0.0.1:8000"),
-    # What a POST commission checks; `make dev` sets ELSX_COMMISSION=1, the test suite leaves it off.
-    "COMMISSION": os.environ.get("ELSX_COMMISSION", "0") == "1",
     "INSTRUCTOR_NAME": "Demo Facilitator",
     "INSTRUCTOR_TITLE": "Lead facilitator, Executive Leadership Series",
     "INSTRUCTOR_BIOGRAPHY": "A sample biography for the demo: a retired police captain with twenty years of "
@@ -83,6 +81,10 @@ ELSX = {
 }
 # The demo signs with a key made on first use under var/; a deployment sets ELSX SIGNING_KEY_FILE.
 ELSX_DEV_SIGNING_KEY_FILE = str(ROOT / "elsx-dev-signing-key.json")
+# What a POST commission checks is on by default (elsx.conf); ELSX_COMMISSION=0 turns it off. Unset, the
+# default stands, so the test suite's conftest decides it for tests.
+if os.environ.get("ELSX_COMMISSION"):
+    ELSX["COMMISSION"] = os.environ["ELSX_COMMISSION"] == "1"
 # Shorter seat-time minimums for trying the demo (docs/engagement.md), e.g. ELSX_DEMO_MINUTES_PER_HOUR=1.
 for _name, _key, _type in (("ELSX_DEMO_MINUTES_PER_HOUR", "MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR", float),
                            ("ELSX_DEMO_SECTION_SHARE", "SECTION_READ_SHARE", float),

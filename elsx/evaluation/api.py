@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from elsx import conf
 from elsx.cohort.exports import csv_lines
-from elsx.curriculum import load_evaluation
-from elsx.errors import InvalidInput
+from elsx.curriculum import CurriculumError, load_evaluation
+from elsx.errors import InvalidInput, Unavailable
 from elsx.models import LearnerProfile
 from elsx.progress import ensure_profile
 from elsx.validation import clean_text
@@ -31,6 +31,16 @@ COMMENT_MAX = 2000
 def form():
     """The evaluation items from modules/evaluation.xml."""
     return load_evaluation()
+
+
+def unavailable():
+    """Why nobody can answer this course's evaluation ("" when its form loads): without a valid
+    evaluation.xml the requirement stays unmet under COMMISSION, and says so instead of failing."""
+    try:
+        form()
+    except CurriculumError:
+        return _("This course has no course evaluation yet (its form is missing or invalid). Ask the course team.")
+    return ""
 
 
 def rated_items():
@@ -51,6 +61,8 @@ def completion(course_key, learner_id):
 
 def clean(ratings, comments):
     """Every rated item answered with one of its points; comments optional, plain text."""
+    if unavailable():
+        raise Unavailable(unavailable())
     if not isinstance(ratings, dict) or not isinstance(comments, dict):
         raise InvalidInput(_("Send ratings and comments as objects."))
     known_rated = {item.id: item for item in rated_items()}
@@ -120,13 +132,13 @@ def summary(course_key):
     rows = list(EvaluationResponse.objects.filter(course_key=course_key).values_list("ratings", "comments"))
     threshold = int(conf.get("EVALUATION_COMMENTS_MIN"))
     items = []
-    for item in rated_items():
+    for item in ([] if unavailable() else rated_items()):  # no form: nothing to count by
         values = [ratings.get(item.id) for ratings, _c in rows if ratings.get(item.id) is not None]
         counts = [(value, label, values.count(value)) for value, label in item.points]
         items.append(ItemSummary(item, counts, len(values), round(sum(values) / len(values), 2) if values else None))
     hidden = len(rows) < threshold
     comments = {}
-    if not hidden:
+    if not hidden and not unavailable():
         for item in comment_items():
             texts = [c[item.id] for _r, c in rows if c.get(item.id)]
             random.shuffle(texts)  # no order to line up with completion times

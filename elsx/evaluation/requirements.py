@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from elsx import conf, eligibility
 
+from .api import unavailable
 from .models import EvaluationCompletion
 
 KEY = "evaluation"
@@ -16,5 +17,5 @@ def evaluation(course_key, learner_id, context):
         context.shared[KEY] = set(EvaluationCompletion.objects.filter(
             course_key=course_key, learner_id__in=list(context.learner_ids)).values_list("learner_id", flat=True))
     met = learner_id in context.shared[KEY]
-    return eligibility.Requirement(key=KEY, label=_("Course evaluation"), met=met,
-                                   remaining="" if met else _("submit the course evaluation"))
+    remaining = "" if met else (unavailable() or _("submit the course evaluation"))
+    return eligibility.Requirement(key=KEY, label=_("Course evaluation"), met=met, remaining=remaining)

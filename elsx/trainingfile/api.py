@@ -2,7 +2,8 @@
 
 Contents (README.txt inside lists them again):
 - outline.md, outline.csv: topics by week with hours and each topic's objectives;
-- schedule.csv: the hourly distribution schedule, topic by topic and activity by activity;
+- schedule.csv, schedule.txt: the hourly distribution schedule, topic by topic and activity by activity,
+  from elsx.estimates (the numbers `python -m elsx.curriculum schedule` prints and learners see);
 - assessment/*.csv: the knowledge checks and the final-assessment bank, with keys and explanations;
 - evaluation/*: the instrument and its anonymous summary (comments only past the threshold);
 - provider.txt: provider, instructor (with biography) and signatory from settings;
@@ -14,11 +15,10 @@ Every CSV goes through elsx.cohort.exports.csv_lines (BOM, formula cells defused
 """
 import io
 import zipfile
-from decimal import Decimal
 
 from django.utils import timezone
 
-from elsx import conf
+from elsx import conf, estimates
 from elsx.assessment import api as assessment
 from elsx.certificates.api import course_title
 from elsx.cohort import exports
@@ -33,7 +33,8 @@ Provider: {provider}
 Generated: {generated} (UTC)
 
 outline.md / outline.csv      Course outline: weeks, topics, credit hours, learning objectives
-schedule.csv                  Hourly distribution schedule (minutes per activity, hours per topic)
+schedule.csv / schedule.txt   Hourly distribution schedule: estimated minutes per activity and topic,
+                              beside each topic's credited hours (a credit hour is 50 minutes of work)
 assessment/knowledge-checks.csv   The ten formative knowledge checks, with keys and explanations
 assessment/final-assessment.csv   The summative final-assessment bank, with keys and explanations
 assessment/final-rules.txt        How the final is drawn, scored and limited; how it sits beside the checks
@@ -73,27 +74,6 @@ def outline_rows(curriculum):
             yield [topic.week, topic.number, topic.id, topic.title, format_hours(topic.hours), index, objective]
 
 
-def schedule_rows(curriculum):
-    """One row per activity: readings (by section), case studies, activities, check and reflection.
-
-    The curriculum's credit hours are the unit; minutes are the author's
-    estimate where the files give one (scenarios and activities), and the
-    remainder of the topic's hours is spread over its readings, check and reflection.
-    """
-    for topic in curriculum.topics:
-        total = int(Decimal(topic.hours) * 60)
-        fixed = [("case study", item.title, item.minutes) for item in topic.scenarios] + \
-                [("activity", item.title, item.minutes) for item in topic.activities]
-        rest = max(0, total - sum(minutes for _kind, _title, minutes in fixed))
-        flexible = [("reading", section.title) for section in topic.sections] + \
-                   [("knowledge check", "Knowledge check"), ("reflection", "Reflection")]
-        share, extra = divmod(rest, len(flexible))
-        rows = [(kind, title, share + (1 if i < extra else 0)) for i, (kind, title) in enumerate(flexible)]
-        for kind, title, minutes in rows[:len(topic.sections)] + fixed + rows[len(topic.sections):]:
-            yield [topic.week, topic.number, topic.title, kind, title, minutes]
-        yield [topic.week, topic.number, topic.title, "total", "", total]
-
-
 def check_rows(curriculum):
     for topic in curriculum.topics:
         for question in topic.questions:
@@ -103,6 +83,8 @@ def check_rows(curriculum):
 
 
 def final_rows():
+    if assessment.unavailable():
+        return
     curriculum = get_curriculum()
     for qid, (topic_id, question) in assessment.bank().items():
         topic = curriculum.topic(topic_id)
@@ -112,6 +94,8 @@ def final_rows():
 
 
 def final_rules_text():
+    if assessment.unavailable():
+        return f"{assessment.unavailable()}\n".encode("utf-8")
     rules = assessment.rules()
     return (
         f"Questions per attempt: {rules.questions}, drawn from {len(assessment.bank())}, stratified by topic "
@@ -133,6 +117,8 @@ GRADE_WEIGHTS = COMMISSION_WEIGHTS  # the grading policy elsx.olx exports with C
 
 
 def evaluation_instrument():
+    if evaluation.unavailable():
+        return f"{evaluation.unavailable()}\n".encode("utf-8")
     form = evaluation.form()
     lines = [form.title, "", form.intro, ""]
     group = None
@@ -146,6 +132,8 @@ def evaluation_instrument():
 
 
 def evaluation_comments(course_key):
+    if evaluation.unavailable():
+        return f"{evaluation.unavailable()}\n".encode("utf-8")
     summary = evaluation.summary(course_key)
     if summary.comments_hidden:
         return (f"{summary.responses} responses; comments are withheld until at least {summary.threshold} "
@@ -209,7 +197,8 @@ def build(course_key, now=None):
         "outline.md": outline_md(curriculum),
         "outline.csv": _csv(["week", "topic", "topic_id", "title", "credit_hours", "objective_number", "objective"],
                             outline_rows(curriculum)),
-        "schedule.csv": _csv(["week", "topic", "title", "kind", "activity", "minutes"], schedule_rows(curriculum)),
+        "schedule.csv": _csv(estimates.SCHEDULE_HEADER, estimates.schedule_rows(curriculum)),
+        "schedule.txt": estimates.schedule_text(curriculum).encode("utf-8"),
         "assessment/knowledge-checks.csv": _csv(
             ["topic", "topic_id", "question_id", "prompt", "options", "key", "explanation"], check_rows(curriculum)),
         "assessment/final-assessment.csv": _csv(

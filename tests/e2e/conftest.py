@@ -128,6 +128,9 @@ def run_server(folder, extra_env, prepare):
         "ELSX_DB": str(folder / "e2e.sqlite3"),
         "ELSX_VERIFY_BASE_URL": base_url,
         "PYTHONUNBUFFERED": "1",
+        # These journeys are about the ten topics; tests/e2e/test_commission.py walks the commission's
+        # requirements (on by default, docs/commission.md) with a server of its own.
+        "ELSX_COMMISSION": "0",
         **extra_env,
     })
     env.pop("ELSX_DB_ENGINE", None)  # always a fresh SQLite file, never a shared MariaDB

@@ -205,19 +205,21 @@ def test_commission_journey(commission_server, pages, tmp_path):
     answer_final(learner, correct=True)
     learner.locator('[data-region="passed"]').wait_for()
 
-    # The course evaluation: labelled radios in fieldsets, reachable by keyboard.
+    # The course evaluation by keyboard alone: Tab into each group of labelled radios, arrows choose,
+    # Tab to a comment and type it, Tab to the button and press Enter.
     learner.goto(server.scenario("elsx_evaluation.0", LEARNER))
     form = learner.locator('[data-region="evaluation"]')
-    first = form.locator("fieldset").first
-    tab_to(learner, first.locator("input[type=radio]").first)
-    learner.keyboard.press("ArrowDown")
-    assert first.locator('input[value="2"]').is_checked()
     for fieldset in form.locator("fieldset").all():
-        fieldset.get_by_label("Agree", exact=True).check() if fieldset.get_by_label("Agree", exact=True).count() \
-            else fieldset.locator('input[value="3"]').check()
-    form.locator("textarea").first.fill("The capstone review made the plan real.")
+        radios = fieldset.locator("input[type=radio]")
+        tab_to(learner, radios.first)  # nothing chosen yet: Tab lands on the group's first point
+        learner.keyboard.press("ArrowDown")
+        learner.keyboard.press("ArrowDown")
+        assert radios.nth(2).is_checked() and radios.nth(2).evaluate("(el) => el === document.activeElement")
+    tab_to(learner, form.locator("textarea").first)
+    learner.keyboard.type("The capstone review made the plan real.")
     assert_accessible(learner, "course evaluation")
-    form.get_by_role("button", name="Submit evaluation").click()
+    tab_to(learner, form.get_by_role("button", name="Submit evaluation"))
+    learner.keyboard.press("Enter")
     learner.locator('[data-region="done"]').wait_for()
 
     # The claim needs the affirmation.

@@ -46,7 +46,6 @@ NOT_REQUEST_NUMBERS = {
     ("elsx/evaluation/api.py", "export_lines"): "a setting",
     ("elsx/olx.py", "course_files"): "constant grading weights",
     ("elsx/reflection.py", "min_words"): "settings",
-    ("elsx/trainingfile/api.py", "schedule_rows"): "curriculum hours",
     ("elsx/trainingfile/api.py", "final_rules_text"): "constant grading weights",
     ("elsx/blocks/topic.py", "_heartbeat_args"): "settings to JSON",
     ("elsx/blocks/topic.py", "heartbeat"): "a setting",
