@@ -33,6 +33,7 @@ NOT_REQUEST_NUMBERS = {
     ("elsx/cohort/query.py", "<module>"): "constant defaults",
     ("elsx/cohort/query.py", "summary"): "aggregates from the database",
     ("elsx/cohort/seed.py", "*"): "demo data from a seeded random generator",
+    ("elsx/management/commands/elsx_seed_demo.py", "complete"): "demo minutes from the curriculum's own hours",
     ("elsx/curriculum.py", "*"): "the bundled curriculum files, checked by `elsx.curriculum check`",
     ("elsx/management/commands/elsx_issue_certificates.py", "handle"): "a setting (argparse has type=int)",
     ("elsx/management/commands/elsx_render_sample.py", "sample_certificate"): "a constant",
