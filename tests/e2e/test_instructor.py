@@ -69,15 +69,14 @@ def test_instructor_filters_sorts_pages_drills_down_and_exports(context, page, s
     assert sorted_now.count() == 1 and sorted_now.get_attribute("aria-sort") == "ascending"
     assert sorted_now.locator('button[data-sort="name"]').count() == 1
     # Status is written out, not only coloured: every learner's status cell has words in it.
-    statuses = grid(page).locator("tbody tr td:nth-child(3)").all_inner_texts()
+    statuses = grid(page).locator("tbody tr td.elsx-grid__status").all_inner_texts()
     assert statuses and all(re.search(r"On track|Behind|Completed|Certified", text) for text in statuses), statuses
     cells = grid(page).locator("td.elsx-cell .elsx-sr-only").all_inner_texts()
     assert cells and all(text.strip() for text in cells)
     screenshots.viewport(page, "dashboard.png")
 
     # --- filter to behind ------------------------------------------------------------
-    root.get_by_label("Status").select_option("behind")
-    root.get_by_role("button", name="Apply").click()
+    root.get_by_label("Status").select_option("behind")  # applied on change: there is no Apply button
     page.wait_for_function("() => !document.querySelector('.elsx-cohort').hasAttribute('aria-busy')")
     for _ in range(100):
         if showing(page)[2] != everyone:
@@ -86,8 +85,12 @@ def test_instructor_filters_sorts_pages_drills_down_and_exports(context, page, s
     _first, _last, behind = showing(page)
     assert behind > 25, f"the seeded cohort has {behind} behind: too few to page (tests/e2e/seed.py)"
     assert behind < everyone
-    statuses = grid(page).locator("tbody tr td:nth-child(3)").all_inner_texts()
+    statuses = grid(page).locator("tbody tr td.elsx-grid__status").all_inner_texts()
     assert len(statuses) == 25 and all("Behind" in text for text in statuses), statuses
+    # The Behind filter sorts by most weeks behind, then the oldest activity.
+    assert sort_header(page, "behind").get_attribute("aria-sort") == "descending"
+    weeks = [int(text.split()[0]) for text in grid(page).locator("tbody .elsx-grid__behind").all_inner_texts()]
+    assert len(weeks) == 25 and weeks == sorted(weeks, reverse=True), weeks
     assert_accessible(page, "dashboard, filtered to behind")
 
     # --- sort by last activity, with the keyboard -------------------------------------
@@ -144,8 +147,7 @@ def filter_to_behind(page, server):
     root = page.locator(".elsx-cohort")
     root.wait_for()
     everyone = showing(page)[2]
-    root.get_by_label("Status").select_option("behind")
-    root.get_by_role("button", name="Apply").click()
+    root.get_by_label("Status").select_option("behind")  # applied on change: there is no Apply button
     for _ in range(100):
         if showing(page)[2] != everyone:
             break
