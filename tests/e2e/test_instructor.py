@@ -384,3 +384,28 @@ def test_behind_then_copy_email_list_and_the_issue_confirmation_count(context, p
     wait_ready(page)
     with sqlite3.connect(server.folder / "e2e.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM elsx_certificate").fetchone()[0] == certificates
+
+
+def test_dashboard_on_a_phone_filtered_and_drilled_down_passes_axe(page, server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server.scenario(DASHBOARD, "instructor"))
+    root = page.locator(".elsx-cohort")
+    root.wait_for()
+    assert_accessible(page, "dashboard at 390 px")
+    everyone = showing(page)[2]
+    root.locator('button[data-status="behind"]').click()
+    for _ in range(100):
+        if showing(page)[2] != everyone:
+            break
+        page.wait_for_timeout(100)
+    wait_ready(page)
+    assert sort_header(page, "behind").get_attribute("aria-sort") == "descending"
+    # The name stays in view on a phone too, with the grid scrolled sideways.
+    name = grid(page).locator("tbody tr").first.locator("th")
+    before = name.bounding_box()
+    root.locator('[data-region="grid"]').evaluate("(el) => { el.scrollLeft = 400; }")
+    assert abs(name.bounding_box()["x"] - before["x"]) < 1
+    assert_accessible(page, "dashboard at 390 px, filtered to behind")
+    name.locator("button[data-learner]").click()
+    root.locator("dialog").get_by_role("heading", name="Learner details").wait_for()
+    assert_accessible(page, "dashboard at 390 px, learner drill-down open")
