@@ -5,10 +5,11 @@ import types
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from elsx.blocks.cohort import CohortBlock
 from elsx.cohort import certs
-from elsx.models import LearnerProfile
+from elsx.models import Certificate, LearnerProfile
 from tests.cohort_helpers import STAFF, add_learner, add_learner_rows, cohort_xml, first_topics, get
 from tests.conftest import as_user, call, render
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 JSON_HANDLERS = {
     "grid": {}, "refresh": {}, "learner": {"learner_id": "secret-learner"}, "emails": {}, "agencies": {},
-    "issue_certificates": {}, "export": {"kind": "roster"}, "export_status": {"job": 1},
+    "issue_preview": {}, "issue_certificates": {}, "export": {"kind": "roster"}, "export_status": {"job": 1},
     "review_detail": {"submission": 1}, "review_decide": {"submission": 1, "verdict": "accept", "rubric": {}},
     "nudge_preview": {}, "nudge_send": {},
 }
@@ -68,8 +69,9 @@ def test_staff_see_summary_topics_and_grid(block, cohort):
     html = render(block)
     assert "Zelda Secretname" in html and "Hidden County Sheriff" in html
     assert "Where the cohort stands" in html and "By topic" in html
-    assert re.search(r'<th scope="col" aria-sort="ascending"><button[^>]*data-sort="name"', html)
-    assert html.count('<th scope="row">') >= 2 + 10  # learners and topics
+    assert re.search(r'<th scope="col" aria-sort="ascending" class="elsx-grid__name"><button[^>]*data-sort="name"',
+                     html)
+    assert len(re.findall(r'<th scope="row"[ >]', html)) >= 2 + 10  # learners and topics
     assert "Week 4 of 6" in html
 
 
@@ -109,7 +111,7 @@ def test_page_past_the_end_is_clamped(block, cohort):
 
 @pytest.mark.parametrize("data, named", [
     ({"status": "asleep"}, "on_track, behind, inactive, completed, certified"),
-    ({"sort": "email"}, "name, agency, status, hours, last_activity, week, certificate"),
+    ({"sort": "email"}, "name, agency, status, hours, last_activity, week, behind, certificate"),
     ({"page_size": 10}, "25, 50, 100"),
     ({"page": -1}, "page"),
     ({"page": "last"}, "page"),
@@ -194,9 +196,29 @@ def test_bulk_issue_is_queued_when_celery_is_configured(block, monkeypatch, sett
     assert "in the background" in body["html"] and queued == [block.course_key()]
 
 
+def test_issue_preview_counts_who_claimed_and_holds_no_certificate(block):
+    status, body = call(block, "issue_preview", {})
+    assert status == 200 and body["count"] == 0 and "No learner is waiting" in body["message"]
+    claimed = {"legal_name": "Claimed Name", "claimed_at": timezone.now()}
+    add_learner("waiting", done=first_topics(10), **claimed)
+    add_learner("holder", done=first_topics(10), certificate=Certificate.STATUS_VALID)
+    add_learner("unclaimed", done=first_topics(10))
+    add_learner("retired", done=first_topics(10), retired_at=timezone.now(), **claimed)
+    status, body = call(block, "issue_preview", {})
+    assert status == 200 and body["count"] == 1, body
+    assert body["message"].startswith("Issue a certificate to 1 learner who claimed one and has none yet?")
+    add_learner("second", done=first_topics(10), **claimed)
+    assert call(block, "issue_preview", {})[1]["message"].startswith("Issue certificates to 2 learners who")
+    before = Certificate.objects.count()
+    assert call(block, "issue_preview", {"count": 1})[0] == 400  # unknown keys are refused
+    assert Certificate.objects.count() == before  # a preview issues nothing
+
+
 def test_bulk_issue_without_the_certificates_api_says_so(block, monkeypatch):
     monkeypatch.setattr(certs, "api", lambda: None)
     status, body = call(block, "issue_certificates", {})
+    assert status == 503 and "not installed" in body["error"]
+    status, body = call(block, "issue_preview", {})
     assert status == 503 and "not installed" in body["error"]
 
 

@@ -272,3 +272,22 @@ def test_pace_week_and_weeks_behind():
 def test_bad_start_dates_are_refused():
     with pytest.raises(InvalidInput):
         Schedule.build("next monday")
+
+
+def test_the_behind_sort_puts_most_weeks_behind_first_then_the_oldest_activity():
+    sched = schedule(24)
+    topics = get_curriculum().topic_ids()
+    assert sched.weeks_behind(0) == sched.weeks_behind(1) > sched.weeks_behind(3) > 0  # the weeks the test needs
+    days_ago = lambda days: timezone.now() - timedelta(days=days)  # noqa: E731
+    add_learner("recent", full_name="Recent", last_activity=days_ago(2))
+    add_learner("never", full_name="Never", last_activity=False)
+    add_learner("one-topic", full_name="One topic", done=topics[:1], last_activity=days_ago(20))
+    add_learner("older", full_name="Older", last_activity=days_ago(10))
+    add_learner("three", full_name="Three", done=topics[:3], last_activity=days_ago(30))
+    add_learner("on-pace", full_name="On pace", done=topics[:sched.topics_due], last_activity=days_ago(40))
+    names = lambda **f: [r.name for r in query.grid_page(COURSE, GridParams(sort="behind", **f), sched).rows]  # noqa: E731
+    # The same weeks behind for 0 and 1 topics done: the oldest activity decides, never active first.
+    assert names(dir="desc") == ["Never", "One topic", "Older", "Recent", "Three", "On pace"]
+    assert names(dir="asc") == ["On pace", "Three", "Recent", "Older", "One topic", "Never"]
+    rows = query.grid_page(COURSE, GridParams(sort="behind", dir="desc"), sched).rows
+    assert [row.weeks_behind for row in rows] == sorted((row.weeks_behind for row in rows), reverse=True)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy  # field labels are built at import time
 from webob import Response
 from xblock.completable import XBlockCompletionMode
@@ -133,8 +134,6 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
                                  "copied": _("Copied {count} email addresses to the clipboard."),
                                  "copyManually": _("{count} email addresses (select and copy):"),
                                  "noEmails": _("No learners with an email address match these filters."),
-                                 "confirmIssue": _("Issue certificates to every eligible learner who has "
-                                                   "claimed one?"),
                              }})
 
     # --- handlers ----------------------------------------------------------
@@ -190,6 +189,21 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
     def agencies(self, data, learner):
         require_keys(data, ())
         return {"agencies": query.agencies(self.course_key())}
+
+    @json_handler(staff_only=True)
+    def issue_preview(self, data, learner):
+        """How many learners Issue would act on, for its confirmation (read only, one query)."""
+        require_keys(data, ())
+        count = certs.waiting_count(self.course_key())
+        if not count:
+            message = _("No learner is waiting for a certificate: everyone who claimed one has it.")
+        else:
+            message = ngettext(
+                "Issue a certificate to {count} learner who claimed one and has none yet? "
+                "The course requirements are checked again for each learner first.",
+                "Issue certificates to {count} learners who claimed one and have none yet? "
+                "The course requirements are checked again for each learner first.", count).format(count=count)
+        return {"count": count, "message": message}
 
     @json_handler(staff_only=True)
     def issue_certificates(self, data, learner):

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -472,6 +473,17 @@ def _entry_returned_unless_saved(cert):
             credentials.release_status_index(cert.status_list, cert.status_index)
 
 
+def _claimed(course_key):
+    return (LearnerProfile.objects.filter(course_key=course_key, retired_at__isnull=True)
+            .exclude(claimed_at__isnull=True).exclude(legal_name=""))
+
+
+def claimed_without_certificate(course_key):
+    """The profiles issue_for_course will consider issuing to: claimed, not retired, holding no certificate."""
+    return _claimed(course_key).exclude(
+        Exists(Certificate.objects.filter(course_key=course_key, learner_id=OuterRef("learner_id"))))
+
+
 def issue_for_course(course_key, workers=1):
     """Issue for every eligible learner who has claimed; returns counts by outcome.
 
@@ -481,8 +493,7 @@ def issue_for_course(course_key, workers=1):
     """
     counts = {"issued": 0, "already_issued": 0, "not_eligible": 0, "not_claimed": 0, "failed": 0}
     total_topics = len(get_curriculum().topics)
-    claimed = (LearnerProfile.objects.filter(course_key=course_key, retired_at__isnull=True)
-               .exclude(claimed_at__isnull=True).exclude(legal_name=""))
+    claimed = _claimed(course_key)
     counts["not_claimed"] = LearnerProfile.objects.filter(
         course_key=course_key, retired_at__isnull=True, topics_completed__gte=total_topics,
     ).exclude(pk__in=claimed.values("pk")).count()

@@ -35,6 +35,14 @@ def issue_for_course(course_key):
     return dict(counts or {})
 
 
+def waiting_count(course_key):
+    """How many learners have claimed a certificate and hold none yet: what bulk issuing will look at."""
+    module = api()
+    if module is None or not hasattr(module, "claimed_without_certificate"):
+        raise Unavailable(_("Certificate issuing is not installed on this site yet."))
+    return module.claimed_without_certificate(course_key).count()
+
+
 def issue_now_or_queue(course_key):
     """Bulk issuance for the dashboard: the counts, or None when it was queued.
 

@@ -22,7 +22,7 @@ STATUS_LABELS = {ON_TRACK: gettext_lazy("On track"), BEHIND: gettext_lazy("Behin
                  INACTIVE: gettext_lazy("Inactive"), COMPLETED: gettext_lazy("Completed"),
                  CERTIFIED: gettext_lazy("Certified")}
 PAGE_SIZES = (25, 50, 100)
-SORT_KEYS = ("name", "agency", "status", "hours", "last_activity", "week", "certificate")
+SORT_KEYS = ("name", "agency", "status", "hours", "last_activity", "week", "behind", "certificate")
 TOPIC_SORT_PREFIX = "topic:"
 DIRECTIONS = ("asc", "desc")
 SEARCH_MAX = 100

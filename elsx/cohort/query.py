@@ -362,6 +362,13 @@ def _topic_rank(course_key, topic_id):
     return Coalesce(Subquery(row, output_field=IntegerField()), Value(0))
 
 
+def _weeks_behind(schedule):
+    """Schedule.weeks_behind in SQL: one When per count of topics completed that is behind at all."""
+    whens = [When(topics_completed=count, then=Value(weeks)) for count in range(len(schedule.topics))
+             if (weeks := schedule.weeks_behind(count))]
+    return Case(*whens, default=Value(0), output_field=IntegerField()) if whens else Value(0)
+
+
 def _certificate_rank(course_key):
     order = {Certificate.STATUS_VALID: 0, Certificate.STATUS_REVOKED: 1, Certificate.STATUS_SUPERSEDED: 2}
     return Case(*[When(cert_status=status, then=Value(rank)) for status, rank in order.items()],
@@ -384,6 +391,12 @@ def ordered(queryset, params, schedule, course_key):
         primary = F(columns[key])
     elif key == "status":
         queryset, primary = queryset.annotate(sort_rank=_status_rank(schedule, course_key)), F("sort_rank")
+    elif key == "behind":
+        # "desc" is the Behind view: most weeks behind first, then the oldest activity (never active first).
+        queryset = queryset.annotate(sort_rank=_weeks_behind(schedule))
+        activity = F("last_activity_at").asc(nulls_first=True) if descending else \
+            F("last_activity_at").desc(nulls_last=True)
+        return queryset.order_by(direction(F("sort_rank")), activity, "full_name", "pk")
     elif key == "certificate":
         queryset = queryset.annotate(sort_rank=_certificate_rank(course_key))
         return queryset.order_by(direction(F("sort_rank")), direction(F("cert_number")), "full_name", "pk")

@@ -95,6 +95,9 @@ for _name, _key, _type in (("ELSX_DEMO_MINUTES_PER_HOUR", "MIN_ENGAGED_MINUTES_P
 # Browser tests move the engagement clock by writing seconds into this file (elsx.demo.clock).
 if os.environ.get("ELSX_DEMO_CLOCK_FILE"):
     ELSX["CLOCK"] = "elsx.demo.clock.now"
+# Reminders sent from the dashboard are written to files under var/mail/: the demo has no mail server.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = str(ROOT / "mail")
 # Workbench user ids that act as course staff in the demo (?student=instructor).
 ELSX_DEMO_STAFF_IDS = {"instructor", "staff"}
 

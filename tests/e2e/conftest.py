@@ -240,11 +240,18 @@ class Screenshots:
             page.add_style_tag(content=".workbench .banner, .workbench .debug { display: none !important; }"
                                        " .workbench .main { padding-top: 1em !important; }")
 
-    def element(self, locator, name, max_height=900):
+    def element(self, locator, name, max_height=900, max_width=VIEWPORT["width"]):
         """One element's picture, cut to max_height and reduced to a palette so the PNG stays small."""
         self.hide_workbench_chrome(locator.page)
         locator.scroll_into_view_if_needed()
         locator.screenshot(path=str(self.path(name)), animations="disabled", caret="hide")
+        shrink_png(self.path(name), max_height, max_width)
+        return self.publish(name)
+
+    def full_page(self, page, name, max_height):
+        """The page from its top, as far down as max_height (a phone's first screens)."""
+        self.hide_workbench_chrome(page)
+        page.screenshot(path=str(self.path(name)), full_page=True, animations="disabled", caret="hide")
         shrink_png(self.path(name), max_height)
         return self.publish(name)
 

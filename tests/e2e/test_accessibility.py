@@ -5,6 +5,8 @@ The scenarios in test_learner.py and test_instructor.py run axe on each state
 they reach (before and after answering, the claim form, errors shown, the
 dashboard filtered, the drill-down open); this module covers the rest.
 """
+import re
+
 import pytest
 
 from tests.e2e.conftest import assert_accessible, skip_module_without_browser, unlabelled_fields
@@ -101,7 +103,7 @@ def test_every_control_on_the_dashboard_shows_where_the_focus_is(page, server):
     page.locator(".elsx-cohort").wait_for()
     seen, missing = walk_focus(page, 70)
     kinds = {(item["tag"], item["type"]) for item in seen}
-    for kind in [("select", "select-one"), ("input", "search"), ("button", "button"), ("button", "submit"),
+    for kind in [("select", "select-one"), ("input", "search"), ("button", "button"), ("button", "reset"),
                  ("div", "")]:  # the scrollable grid region takes focus so keyboard users can scroll it
         assert kind in kinds, f"Tab never reached a {kind} on the dashboard: {sorted(kinds)}"
     assert missing == [], f"controls with no visible focus indicator: {missing}"
@@ -136,3 +138,48 @@ def test_verification_lookup_and_unknown_number_pages(page, server):
     page.get_by_label("Certificate number").focus()
     style = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert style not in ("none", ""), style
+
+
+def test_reminder_preview_sent_notice_and_throttled_preview_pass_axe(page, server):
+    """The nudge UI in each state: the preview with its sample message, the sent notice, a second preview
+    that skips everyone reminded this week (at 390 px as well), and the focus coming back on Close."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(server.scenario("elsx_cohort.0", "instructor"))
+    root = page.locator(".elsx-cohort")
+    root.wait_for()
+    showing = root.locator('[data-region="showing"]')
+    everyone = showing.inner_text()
+    root.get_by_label("Role").select_option("psap")  # a part of the cohort: applied on change
+    page.wait_for_function("(before) => document.querySelector('.elsx-cohort [data-region=showing]')"
+                           ".textContent.trim() !== before", arg=everyone)
+    opener = root.get_by_role("button", name="Send a reminder…")
+    opener.click()
+    preview = root.locator('[data-region="nudge-preview"]')
+    preview.get_by_role("heading", name="Reminder preview").wait_for()
+    assert page.evaluate("() => document.activeElement.getAttribute('data-region')") == "nudge-preview"
+    assert preview.get_by_text("Subject:").is_visible()
+    send = preview.get_by_role("button", name=re.compile(r"^Send \d+ reminders?$"))
+    count = int(re.search(r"\d+", send.inner_text()).group())
+    assert count > 0
+    assert_accessible(page, "reminder preview")
+
+    send.click()
+    notice = root.locator('[data-region="notice"]')
+    notice.get_by_text(re.compile(rf"^{count} reminders? sent\.")).wait_for()
+    assert root.locator('[data-region="nudge"]').is_hidden()
+    assert page.evaluate("(el) => document.activeElement === el", opener.element_handle())
+    assert_accessible(page, "reminders sent")
+    # The demo writes each message to a file (elsx/demo/settings.py): one per learner, each named.
+    mail = "".join(path.read_text(encoding="utf-8") for path in (server.folder / "mail").glob("*.log"))
+    assert mail.count("\nSubject: ") == count
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    opener.click()
+    preview.get_by_role("heading", name="Reminder preview").wait_for()
+    assert preview.get_by_text(re.compile(rf"Skipped, reminded in the last \d+ days: {count} learners?")).is_visible()
+    assert preview.get_by_text("Nobody in this selection can be sent a reminder now.").is_visible()
+    assert preview.get_by_role("button", name=re.compile("^Send")).count() == 0
+    assert_accessible(page, "reminder preview with everyone reminded this week, at 390 px")
+    preview.get_by_role("button", name="Close").click()
+    assert root.locator('[data-region="nudge"]').is_hidden()
+    assert page.evaluate("(el) => document.activeElement === el", opener.element_handle())

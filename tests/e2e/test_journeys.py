@@ -246,3 +246,35 @@ def test_spanish_pages_mark_their_language_and_the_english_content(browser, serv
         assert_accessible(page, f"verification lookup in Spanish ({viewport})", workbench=False)
     finally:
         spanish.close()
+
+
+def test_a_topic_page_on_a_phone_puts_the_topic_first_under_a_compact_summary(context, server, topic,
+                                                                             screenshots):
+    page = context.new_page()
+    page.set_viewport_size(VIEWPORTS["phone"])
+    root = open_topic(page, server, topic, "partway")
+    progress = page.locator(".elsx-progress")
+    all_topics = progress.locator('[data-region="all-topics"]')
+    assert not all_topics.evaluate("(el) => el.open"), "the full list is open beside a single topic"
+    this = progress.locator('[data-region="this-topic"]')
+    assert this.is_visible()
+    state = root.locator(".elsx-topic__status").inner_text().strip()
+    assert this.inner_text().strip() == f"This topic: {state}"
+    assert progress.get_by_text("credit hours earned").is_visible() and progress.get_by_text("Next:").is_visible()
+    title = root.locator("h2").bounding_box()
+    assert title["y"] + title["height"] <= VIEWPORTS["phone"]["height"], f"the title is below the first screen: {title}"
+    remains = [h for h in page.get_by_role("heading", name="What remains").all() if h.is_visible()]
+    assert len(remains) <= 1, "What remains shows twice"
+    assert_accessible(page, "topic page at 390 px with the compact summary")
+    screenshots.full_page(page, "topic-phone-after.png", max_height=2 * VIEWPORTS["phone"]["height"])
+
+    all_topics.locator("summary").click()
+    assert all_topics.evaluate("(el) => el.open")
+    assert progress.locator(".elsx-topiclist li").count() == 10
+    assert progress.locator(".elsx-topiclist li").nth(9).is_visible()
+    assert_accessible(page, "topic page at 390 px with every topic shown")
+    # On the progress block's own page (no single topic beside it) the list stays open.
+    page.goto(server.scenario("elsx_topic.0", "partway"))
+    page.locator(".elsx-topic").first.wait_for()
+    assert page.locator('.elsx-progress [data-region="all-topics"]').evaluate("(el) => el.open")
+    assert page.locator('.elsx-progress [data-region="this-topic"]').is_hidden()

@@ -155,6 +155,11 @@ def test_keyboard_learner_completes_the_course_and_gets_the_certificate(context,
     assert "10 of 10 topics complete" in hours_text(page)
     assert page.locator(".elsx-progress").get_by_text("You have completed every topic.").is_visible()
     assert_accessible(page, "topic complete, progress refreshed")
+    # Beside a single topic the block is a compact summary; the learner opens the whole list.
+    all_topics = page.locator('.elsx-progress [data-region="all-topics"]')
+    assert not all_topics.evaluate("(el) => el.open")
+    all_topics.locator("summary").click()
+    assert page.locator(".elsx-progress .elsx-topiclist li").nth(9).is_visible()
     page.evaluate("window.scrollTo(0, 0)")
     screenshots.element(page.locator(".elsx-progress"), "progress.png")
 

@@ -60,7 +60,7 @@ REPEATED = {("elsx_certificate", "revoke"): 409, ("elsx_certificate", "reissue")
 def test_every_state_changing_handler_is_in_the_double_submit_list():
     reads = {("elsx_progress", "refresh"), ("elsx_cohort", "grid"), ("elsx_cohort", "refresh"),
              ("elsx_cohort", "learner"), ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-             ("elsx_cohort", "export_status"), ("elsx_cohort", "nudge_preview"),
+             ("elsx_cohort", "issue_preview"), ("elsx_cohort", "export_status"), ("elsx_cohort", "nudge_preview"),
              ("elsx_readiness", "suggest"), ("elsx_readiness", "agencies"), ("elsx_cohort", "review_detail")}
     # Writes that need a record made first (a drawn attempt, a submission): their double submits are
     # tested in tests/test_assessment.py and tests/test_review.py.

@@ -150,7 +150,8 @@ def replaced(body, name, inner, value):
 @pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k in dict(inventory.HANDLERS) and k not in
                                  {("elsx_progress", "refresh"), ("elsx_cohort", "refresh"),
                                   ("elsx_cohort", "emails"), ("elsx_cohort", "agencies"),
-                                  ("elsx_cohort", "issue_certificates"), ("elsx_final", "start"),
+                                  ("elsx_cohort", "issue_certificates"), ("elsx_cohort", "issue_preview"),
+                                  ("elsx_final", "start"),
     ("elsx_capstone", "withdraw_plan")}], ids=inventory.ident)
 def test_wrong_types_are_4xx(attempt, world, key):
     tried = 0
@@ -169,7 +170,7 @@ def test_wrong_types_are_4xx(attempt, world, key):
 @pytest.mark.parametrize("bad", list(BAD_STRINGS))
 @pytest.mark.parametrize("key", [k for k in JSON_HANDLERS if k not in {
     ("elsx_progress", "refresh"), ("elsx_cohort", "refresh"), ("elsx_cohort", "emails"),
-    ("elsx_cohort", "agencies"), ("elsx_cohort", "issue_certificates"),
+    ("elsx_cohort", "agencies"), ("elsx_cohort", "issue_certificates"), ("elsx_cohort", "issue_preview"),
     ("elsx_capstone", "withdraw_plan")}], ids=inventory.ident)
 def test_huge_strings_nul_bytes_and_lone_surrogates_are_4xx(attempt, world, key, bad):
     tried = 0

@@ -10,7 +10,14 @@ function ElsxCohort(runtime, element, args) {
   var notice = common.region(root, "notice");
   var text = args.text || {};
   var view = {sort: "name", dir: "asc", page: 1};
+  var VIEW_DEFAULTS = {sort: "name", dir: "asc", page: "1"};
+  // Coded filters only: the free-text ones (search by name or email, agency) never go in a URL.
+  var URL_FIELDS = ["status", "role", "not_completed", "missing", "engaged_under", "page_size"];
+  var defaultSize = form.elements.page_size.value;
   var busy = false;
+  var pending = 0;
+  var gridSeq = 0;
+  var typing = null;
   var pollTimer = null;
 
   function filters() {
@@ -28,21 +35,58 @@ function ElsxCohort(runtime, element, args) {
   }
   function say(message) { notice.textContent = message || ""; }
 
+  function working(delta) {
+    pending += delta;
+    if (pending > 0) { root.setAttribute("aria-busy", "true"); } else { root.removeAttribute("aria-busy"); }
+  }
+
   function send(handler, data, onDone) {
     if (busy) { return; }
     busy = true;
-    root.setAttribute("aria-busy", "true");
+    working(1);
     common.clearError(root);
     common.post(runtime, node, handler, data).then(function (reply) {
       busy = false;
-      root.removeAttribute("aria-busy");
+      working(-1);
       if (!reply.ok) { common.showError(root, reply.body.error); return; }
       onDone(reply.body);
     }, function () {
       busy = false;
-      root.removeAttribute("aria-busy");
+      working(-1);
       common.showError(root, text.failed);
     });
+  }
+
+  // The view in the page's own query string, so it can be bookmarked and survives a reload.
+  // In the LMS the query string of the block's page also reaches student_view as its context
+  // (openedx-platform lms/djangoapps/courseware/views/views.py, render_xblock: request.GET.dict()):
+  // these names stay clear of the ones it reads (show_title, show_bookmark_button, recheck_access).
+  function remember() {
+    if (!window.history || !window.history.replaceState || !window.URLSearchParams) { return; }
+    var query = new URLSearchParams(window.location.search);
+    URL_FIELDS.forEach(function (name) {
+      var field = form.elements[name];
+      var value = field ? field.value : "";
+      if (value && !(name === "page_size" && value === defaultSize)) { query.set(name, value); } else { query.delete(name); }
+    });
+    Object.keys(VIEW_DEFAULTS).forEach(function (name) {
+      if (String(view[name]) !== VIEW_DEFAULTS[name]) { query.set(name, view[name]); } else { query.delete(name); }
+    });
+    var search = query.toString();
+    window.history.replaceState(window.history.state, "",
+      window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+  }
+  function restore() {
+    if (!window.URLSearchParams) { return false; }
+    var query = new URLSearchParams(window.location.search);
+    var found = false;
+    URL_FIELDS.forEach(function (name) {
+      if (query.has(name) && form.elements[name]) { form.elements[name].value = query.get(name); found = true; }
+    });
+    Object.keys(VIEW_DEFAULTS).forEach(function (name) {
+      if (query.has(name)) { view[name] = name === "page" ? (parseInt(query.get(name), 10) || 1) : query.get(name); found = true; }
+    });
+    return found;
   }
 
   function showGrid(body) {
@@ -50,24 +94,50 @@ function ElsxCohort(runtime, element, args) {
     common.fill(root, "pager", body.pager_html);
     common.region(root, "showing").textContent = body.status_text;
     view.page = body.params.page;
+    remember();
   }
+  // Every change asks again; only the answer to the latest request is shown (none is dropped unseen).
   function loadGrid(focusSelector) {
-    send("grid", params(), function (body) {
-      showGrid(body);
+    var seq = ++gridSeq;
+    window.clearTimeout(typing);
+    working(1);
+    common.clearError(root);
+    common.post(runtime, node, "grid", params()).then(function (reply) {
+      working(-1);
+      if (seq !== gridSeq) { return; }
+      if (!reply.ok) { common.showError(root, reply.body.error); return; }
+      showGrid(reply.body);
       var target = focusSelector && root.querySelector(focusSelector);
       if (target) { target.focus(); }
+    }, function () {
+      working(-1);
+      if (seq === gridSeq) { common.showError(root, text.failed); }
     });
   }
+  function behindFirst() {
+    // The Behind view: most weeks behind first, then the oldest activity.
+    if (form.elements.status.value === "behind") { view.sort = "behind"; view.dir = "desc"; }
+  }
+  function applyFilters() { view.page = 1; loadGrid(); }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    view.page = 1;
-    loadGrid();
+  // Filters apply as they change: no Apply button to forget. Typed ones wait for a pause.
+  form.addEventListener("submit", function (event) { event.preventDefault(); applyFilters(); });
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "search" || event.target.name === "agency") { return; }  // typed: see "input"
+    if (event.target.name === "status") { behindFirst(); }
+    applyFilters();
+  });
+  form.addEventListener("input", function (event) {
+    if (event.target.name !== "search" && event.target.name !== "agency") { return; }
+    window.clearTimeout(typing);
+    typing = window.setTimeout(applyFilters, 400);
+  });
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.tagName === "INPUT") { event.preventDefault(); applyFilters(); }
   });
   form.addEventListener("reset", function () {
-    window.setTimeout(function () { view.page = 1; loadGrid(); }, 0);
+    window.setTimeout(applyFilters, 0);
   });
-  form.elements.page_size.addEventListener("change", function () { view.page = 1; loadGrid(); });
 
   var agencyInput = form.elements.agency;
   agencyInput.addEventListener("focus", function once() {
@@ -121,10 +191,11 @@ function ElsxCohort(runtime, element, args) {
   }
 
   function refresh() {
+    var seq = ++gridSeq;
     send("refresh", params(), function (body) {
       common.fill(root, "summary", body.summary_html);
       common.fill(root, "topics", body.topics_html);
-      showGrid(body);
+      if (seq === gridSeq) { showGrid(body); }
     });
   }
 
@@ -137,7 +208,8 @@ function ElsxCohort(runtime, element, args) {
     var learner = target.getAttribute("data-learner");
     var action = target.getAttribute("data-action");
     if (sort) {
-      view.dir = (view.sort === sort && view.dir === "asc") ? "desc" : "asc";
+      var first = target.getAttribute("data-first-dir") || "asc";
+      view.dir = (view.sort === sort && view.dir === first) ? (first === "asc" ? "desc" : "asc") : first;
       view.sort = sort; view.page = 1;
       loadGrid('[data-sort="' + sort + '"]');
     } else if (page) {
@@ -145,6 +217,7 @@ function ElsxCohort(runtime, element, args) {
       loadGrid('[data-region="grid"]');
     } else if (status) {
       form.elements.status.value = status;
+      behindFirst();
       view.page = 1;
       loadGrid('[data-region="grid"]');
     } else if (learner) {
@@ -190,10 +263,14 @@ function ElsxCohort(runtime, element, args) {
       common.region(root, "nudge").hidden = true;
       root.querySelector('[data-action="nudge-preview"]').focus();
     } else if (action === "issue") {
-      if (!window.confirm(text.confirmIssue)) { return; }
-      send("issue_certificates", {}, function (body) {
-        common.fill(root, "notice", body.html);
-        refresh();
+      // The confirmation says how many learners it is about, counted when asked.
+      send("issue_preview", {}, function (preview) {
+        if (!preview.count) { say(preview.message); return; }
+        if (!window.confirm(preview.message)) { return; }
+        send("issue_certificates", {}, function (body) {
+          common.fill(root, "notice", body.html);
+          refresh();
+        });
       });
     }
   });
@@ -202,4 +279,5 @@ function ElsxCohort(runtime, element, args) {
     if (dialog.returnFocusTo) { dialog.returnFocusTo.focus(); }
   });
   if (window.ElsxReviewQueue) { window.ElsxReviewQueue(runtime, node); }
+  if (restore()) { loadGrid(); }
 }
