@@ -7,8 +7,8 @@ This runner never touches a file: each mutant runs pytest in a forked child
 mutated AST in place of the module.
 
 A mutant is killed when the module's tests fail (or time out) with it. Each
-mutant runs only the tests that executed its line in a traced first run (all
-of them for a line run at import). Lines no test executes are not run: their
+mutant in a function body runs only the tests that executed its line in a
+traced first run; a mutant elsewhere (run at import) runs every test. Lines no test executes are not run: their
 mutants survive by definition. Survivors
 judged equivalent are listed in tools/mutation_equivalent.txt, one per line:
     <module>: <mutation> @ `<source line, stripped>`  # reason
@@ -38,7 +38,8 @@ MODULES = {
     "elsx.certificates.numbers": ["tests/test_certificates_numbers.py"],
     "elsx.eligibility": ["tests/test_eligibility.py", "tests/test_eligibility_states.py"],
     "elsx.cohort.schedule": ["tests/test_cohort_schedule.py"],
-    "elsx.progress": ["tests/test_progress_api.py", "tests/test_eligibility.py", "tests/test_eligibility_states.py"],
+    "elsx.progress": ["tests/test_progress_api.py", "tests/test_eligibility.py", "tests/test_eligibility_states.py",
+                      "tests/test_engagement.py", "tests/test_review.py"],
     "elsx.cohort.exports": ["tests/test_cohort_export_states.py", "tests/test_cohort_exports.py"],
     "elsx.certificates.api": ["tests/test_certificate_states.py", "tests/test_certificates_api.py"],
 }
@@ -71,16 +72,21 @@ def _is_docstring(node, parent):
 class Mutator(ast.NodeTransformer):
     """Counts mutation sites (target=None) or applies the one numbered target."""
 
-    def __init__(self, target=None):
+    def __init__(self, target=None, spans=()):
         self.target = target
         self.count = 0
         self.found = []  # (index, lineno, description)
+        self.spans = spans  # function bodies: (start, end) positions, see _function_spans
+        self.in_function = set()  # indexes of sites inside a function body
         self.applied = None
 
     def _site(self, node, description, make):
         index = self.count
         self.count += 1
         self.found.append((index, getattr(node, "lineno", 0), description))
+        position = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        if any(start <= position <= end for start, end in self.spans):
+            self.in_function.add(index)
         if index == self.target:
             self.applied = (getattr(node, "lineno", 0), description)
             return make()
@@ -203,10 +209,28 @@ def module_path(module):
     return os.path.join(ROOT, *module.split(".")) + ".py"
 
 
-def sites(module):
+def _function_spans(tree):
+    """Where function and lambda bodies start and end. A mutant there changes only what the body does
+    when it runs; one outside (a constant, a default, a decorator) changes what importing does."""
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first, last = node.body[0], node.body[-1]
+        elif isinstance(node, ast.Lambda):
+            first = last = node.body
+        else:
+            continue
+        spans.append(((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset)))
+    return spans
+
+
+def sites(module, with_scope=False):
     source = open(module_path(module), encoding="utf-8").read()
-    mutator = Mutator()
-    mutator.visit(ast.parse(source))
+    tree = ast.parse(source)
+    mutator = Mutator(spans=_function_spans(tree))
+    mutator.visit(tree)
+    if with_scope:
+        return source.splitlines(), mutator.found, mutator.in_function
     return source.splitlines(), mutator.found
 
 
@@ -242,7 +266,7 @@ class _PerTest:
     module constants, default arguments) are recorded under "" and select every test."""
 
     def __init__(self, path):
-        self.path, self.current, self.lines = path, "", {"": set()}
+        self.path, self.current, self.lines, self.seconds = path, "", {"": set()}, {}
 
     def pytest_runtest_protocol(self, item, nextitem):
         self.current = item.nodeid
@@ -250,6 +274,9 @@ class _PerTest:
 
     def pytest_runtest_logfinish(self, nodeid, location):
         self.current = ""
+
+    def pytest_runtest_logreport(self, report):
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
 
     def tracer(self, frame, event, arg):
         if frame.f_code.co_filename != self.path:
@@ -265,13 +292,14 @@ class _PerTest:
 
 
 class _Select:
-    """A pytest plugin: keep only the named tests (node ids), in collection order."""
+    """A pytest plugin: keep only the named tests (node ids), fastest first (with -x a kill comes sooner)."""
 
-    def __init__(self, nodeids):
-        self.nodeids = nodeids
+    def __init__(self, seconds):
+        self.seconds = seconds  # node id -> seconds it took in the traced run
 
     def pytest_collection_modifyitems(self, config, items):
-        items[:] = [item for item in items if item.nodeid in self.nodeids]
+        kept = [item for item in items if item.nodeid in self.seconds]
+        items[:] = sorted(kept, key=lambda item: self.seconds[item.nodeid])
 
 
 def _child(module, index, pytest_args, trace_file=None):
@@ -282,7 +310,7 @@ def _child(module, index, pytest_args, trace_file=None):
         sys.meta_path.insert(0, _MutantFinder(module, mutated_code(module, index, snapshot)))
         selected = os.environ.get("ELSX_MUTATION_TESTS")
         if selected:
-            plugins.append(_Select(set(json.load(open(selected, encoding="utf-8")))))
+            plugins.append(_Select(json.load(open(selected, encoding="utf-8"))))
     if trace_file:
         per_test = _PerTest(module_path(module))
         import threading
@@ -292,7 +320,8 @@ def _child(module, index, pytest_args, trace_file=None):
         sys.settrace(None)
         threading.settrace(None)
         with open(trace_file, "w", encoding="utf-8") as handle:
-            json.dump({test: sorted(lines) for test, lines in per_test.lines.items()}, handle)
+            json.dump({"lines": {test: sorted(lines) for test, lines in per_test.lines.items()},
+                       "seconds": per_test.seconds}, handle)
         return code
     return pytest.main(pytest_args, plugins=plugins)
 
@@ -302,7 +331,8 @@ def _child(module, index, pytest_args, trace_file=None):
 # Imported once in the parent, before any fork: the slow third-party imports every run repeats. Nothing
 # here may import elsx (a module imported before the fork would escape its mutants; _preload checks).
 PRELOAD = ("pytest", "django", "django.db", "django.test", "pytest_django", "hypothesis", "_hypothesis_pytestplugin",
-           "lxml.html", "webob", "xblock.core", "weasyprint")
+           "lxml.html", "webob", "xblock.core", "weasyprint", "segno", "pyld.jsonld", "celery", "opaque_keys.edx.keys",
+           "cryptography.hazmat.primitives.asymmetric.ed25519")
 
 
 def _preload():
@@ -356,8 +386,9 @@ def load_equivalent():
             line = line.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
-            key, _sep, reason = line.partition("  # ")
-            known[key.strip()] = reason.strip()
+            # the key ends with the quoted source line, which may hold a comment of its own
+            key, sep, reason = line.partition("`  # ")
+            known[key.strip() + "`" if sep else key.strip()] = reason.strip()
     return known
 
 
@@ -370,7 +401,7 @@ _SNAPSHOTS = {}  # module -> a copy of its source taken at the start, so edits d
 
 def run_module(module, out_dir, only=None):
     tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
-    lines, found = sites(module)
+    lines, found, in_function = sites(module, with_scope=True)
     snapshot = os.path.join(out_dir, module + ".source.py")
     with open(snapshot, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
@@ -382,9 +413,10 @@ def run_module(module, out_dir, only=None):
     if code != 0:
         print(f"{module}: the tests fail without any mutant; fix them first\n{output}")
         return None
-    per_test = json.load(open(trace_file, encoding="utf-8"))
+    traced = json.load(open(trace_file, encoding="utf-8"))
+    per_test, seconds = traced["lines"], traced["seconds"]
     covered = set().union(*per_test.values())
-    everywhere = set(per_test.pop(""))
+    per_test.pop("")  # lines run outside any test: imports
     selection = os.path.join(out_dir, module + ".tests.json")
     equivalent = load_equivalent()
     results = []
@@ -392,13 +424,14 @@ def run_module(module, out_dir, only=None):
         if only is not None and index not in only:
             continue
         key = mutant_key(module, lines, lineno, description)
-        if lineno not in covered:
+        if lineno not in covered or (index in in_function and not any(lineno in ran for ran in per_test.values())):
             outcome = "survived (not executed)"
         else:
-            # Only the tests that run the mutated line (all of them for a line run at import).
-            chosen = [t for t, ran in per_test.items() if lineno in everywhere or lineno in ran]
+            # In a function body: only the tests that ran its line. Elsewhere (run at import): every test.
+            chosen = ([t for t, ran in per_test.items() if lineno in ran] if index in in_function
+                      else list(per_test))
             with open(selection, "w", encoding="utf-8") as handle:
-                json.dump(chosen, handle)
+                json.dump({test: seconds.get(test, 0.0) for test in chosen}, handle)
             files = [t for t in tests if any(c.split("::")[0] == t for c in chosen)]
             code, _out = _run(module, index, files or tests, timeout=baseline * 3 + 30, selected=selection)
             outcome = "killed" if code == "timeout" or code not in (0, 5) else "survived"
