@@ -159,3 +159,34 @@ def test_unprintable_characters_are_refused_naming_the_field_and_the_characters(
     with pytest.raises(InvalidInput) as caught:
         api.clean_claim("Ana", "Metro PD", "psap", "TX-1", "T\U0001F600X")
     assert caught.value.field == "state" and caught.value.extra["characters"] == ["U+1F600"]
+
+
+@pytest.mark.django_db
+def test_the_document_prints_the_certificate_fields_escaped(settings):
+    settings.ELSX = dict(settings.ELSX, VERIFY_BASE_URL="https://lms.example.org",
+                         APPROVALS=[{"authority": "TCOLE", "number": "77"}], PROVIDER_CONTACT="Training office")
+    cert = _cert(legal_name="Zoë <b>", signatory_name="Dr. Lee", signatory_title="Director", language="en")
+    prepared = api.prepare_document(cert)
+    html = prepared.html
+    for fragment in ('<html lang="en"', '<p class="name size-xl" dir="auto">Zoë &lt;b&gt;</p>',
+                     "<span>PSAP / emergency communications</span>", "<br>In-service</p>", "<br>Online</p>",
+                     '<span class="signer">Dr. Lee</span>', f'<span class="number">{numbers.display(NUMBER)}</span>',
+                     '<span class="nb">lms.example.org</span>', "TCOLE", "77", "Training office"):
+        assert fragment in html, fragment
+    assert "<b>" not in html and prepared.cjk is False
+    assert prepared.credential_json == cert.credential.encode("utf-8") and cert.credential
+    [(qr_name, qr_png)] = prepared.assets  # no logo or signature configured: the QR code only
+    assert qr_name.startswith("generated/qr-") and qr_png.startswith(b"\x89PNG") and f'src="{qr_name}"' in html
+    assert api.qr_image(api.short_verification_url(NUMBER)) == (qr_name, qr_png)
+
+
+@pytest.mark.django_db
+def test_the_document_of_a_cjk_name_with_no_role_or_credit_words():
+    cert = _cert(legal_name="王小明", role="retired-role", credit_type="", delivery_method="", signatory_name="")
+    prepared = api.prepare_document(cert)
+    assert prepared.cjk is True
+    # An unknown role prints no label (and never its code); unset words print as nothing.
+    assert '<p class="affiliation size-xl" dir="auto"><span dir="auto">PD</span></p>' in prepared.html
+    assert "retired-role" not in prepared.html and '<span class="signer"></span>' in prepared.html
+    assert '<span class="label">Delivery</span><br></p>' in prepared.html
+    assert '<p class="fact"><span class="label">Credit type</span><br></p>' in prepared.html

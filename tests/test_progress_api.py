@@ -271,3 +271,183 @@ def test_other_database_errors_are_not_retried(topic, monkeypatch):
     with pytest.raises(OperationalError):
         progress._ensure_row(COURSE, "p1", topic.id)  # pylint: disable=protected-access
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("fields, status", [
+    ({}, progress.STATUS_NOT_STARTED), ({"first_viewed_at": T0}, progress.STATUS_NOT_STARTED),
+    ({"started_at": T0}, progress.STATUS_IN_PROGRESS), ({"attempts": 1}, progress.STATUS_IN_PROGRESS),
+    ({"reflection": "Words"}, progress.STATUS_IN_PROGRESS), ({"sections_viewed": ["s1"]}, progress.STATUS_IN_PROGRESS),
+    ({"completed_at": T0}, progress.STATUS_COMPLETE),
+])
+def test_each_action_alone_makes_a_topic_in_progress(fields, status):
+    assert progress.TopicState(topic_id="t", **fields).status == status
+
+
+@pytest.mark.parametrize("engaged, required, enough, remaining", [
+    (0, 0, True, 0), (59, 60, False, 1), (60, 60, True, 0), (61, 60, True, 0),
+])
+def test_engaged_enough_at_exactly_the_minimum(engaged, required, enough, remaining):
+    state = progress.TopicState(topic_id="t", engaged_seconds=engaged, required_seconds=required)
+    assert (state.engaged_enough, state.remaining_seconds) == (enough, remaining)
+
+
+def test_a_new_state_needs_no_time_unless_told():
+    state = progress.TopicState(topic_id="t")
+    assert (state.required_seconds, state.engaged_enough, state.remaining_seconds) == (0, True, 0)
+
+
+@pytest.mark.parametrize("per_hour, hours, seconds", [
+    (50, "1.0", 3000), (50, "1.5", 4500), (Decimal("0.51"), "1.0", 31), ("0.5", "2", 60), (0, "1.0", 0),
+    (None, "1.0", 0), (-5, "1.0", 0), (0.001, "1.0", 1),  # ceil: any minimum is at least a second
+])
+def test_required_seconds_are_minutes_per_credit_hour_rounded_up(settings, per_hour, hours, seconds):
+    settings.ELSX = dict(getattr(settings, "ELSX", {}), MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR=per_hour)
+
+    class Topic:
+        pass
+    topic = Topic()
+    topic.hours = Decimal(hours)
+    assert progress.required_seconds(topic) == seconds
+
+
+def _words(length):
+    """A reflection of exactly length characters, in words."""
+    text = ("We will review our intake policy with every shift supervisor this quarter. " * 80)[:length]
+    return text[:-1] + "x" if text.endswith(" ") else text
+
+
+@pytest.mark.parametrize("length, accepted", [(19, False), (20, True), (5000, True), (5001, False)])
+def test_a_reflection_is_20_to_5000_characters(topic, clock, length, accepted, monkeypatch):
+    monkeypatch.setattr(progress.reflection, "check", lambda topic_id, text: None)  # word counts: test_reflection
+    if accepted:
+        state, _newly = progress.save_reflection(COURSE, WHO, topic, _words(length))
+        assert len(state.reflection) == length
+    else:
+        with pytest.raises(InvalidInput) as caught:
+            progress.save_reflection(COURSE, WHO, topic, _words(length))
+        assert caught.value.field == "reflection" and not TopicProgress.objects.exists()
+
+
+def test_runtime_fields_are_cut_to_the_column_sizes():
+    long = Learner(id="p1", full_name="N" * 300, email="e" * 300, username="u" * 300)
+    profile = progress.ensure_profile(COURSE, long)
+    stored = LearnerProfile.objects.get(learner_id="p1")
+    assert (len(stored.full_name), len(stored.email), len(stored.username)) == (255, 254, 150)
+    assert (profile.full_name, profile.email, profile.username) == (stored.full_name, stored.email, stored.username)
+    # The same long values again are no change (compared cut, not whole).
+    progress.ensure_profile(COURSE, long)
+    assert LearnerProfile.objects.get(learner_id="p1").full_name == "N" * 255
+
+
+@pytest.mark.parametrize("who", [None, Learner(id="", is_authenticated=False)])
+def test_an_anonymous_profile_is_refused(who):
+    with pytest.raises(NotAllowed):
+        progress.ensure_profile(COURSE, who)
+    assert not LearnerProfile.objects.exists()
+
+
+def test_an_anonymous_visit_is_refused_and_stores_nothing(topic):
+    with pytest.raises(NotAllowed):
+        progress.record_visit(COURSE, Learner(id="", is_authenticated=False), topic)
+    assert not LearnerProfile.objects.exists() and not TopicProgress.objects.exists()
+
+
+def test_a_profile_created_by_a_racing_request_is_read_and_updated(monkeypatch):
+    """The loser of the insert race (IntegrityError) reads the winner's row; stale runtime fields still follow."""
+    from django.db import IntegrityError
+    LearnerProfile.objects.create(course_key=COURSE, learner_id="p1", full_name="Old Name", email="p1@example.org",
+                                  username="p1")
+
+    def lost(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed")
+    monkeypatch.setattr(LearnerProfile.objects, "get_or_create", lost)
+    profile = progress.ensure_profile(COURSE, WHO)
+    assert profile.full_name == "Pat One" and LearnerProfile.objects.get(learner_id="p1").full_name == "Pat One"
+
+
+def _deadlocking(monkeypatch, error):
+    calls = []
+
+    def fail(**kwargs):
+        calls.append(kwargs)
+        raise error
+    monkeypatch.setattr(TopicProgress.objects, "get_or_create", fail)
+    return calls
+
+
+def test_a_deadlock_is_tried_three_times_then_raised(topic, monkeypatch):
+    from django.db import OperationalError
+    calls = _deadlocking(monkeypatch, OperationalError(1213, "Deadlock found"))
+    monkeypatch.setattr(progress, "_in_transaction", lambda: False)
+    with pytest.raises(OperationalError):
+        progress._ensure_row(COURSE, "p1", topic.id)  # pylint: disable=protected-access
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("args", [(2006, "MySQL server has gone away"), ()])
+def test_other_operational_errors_are_raised_at_once_outside_a_transaction(topic, monkeypatch, args):
+    from django.db import OperationalError
+    calls = _deadlocking(monkeypatch, OperationalError(*args))
+    monkeypatch.setattr(progress, "_in_transaction", lambda: False)
+    with pytest.raises(OperationalError):
+        progress._ensure_row(COURSE, "p1", topic.id)  # pylint: disable=protected-access
+    assert len(calls) == 1
+
+
+def test_a_deadlock_inside_a_transaction_is_not_retried(topic, monkeypatch):
+    """Inside a transaction the deadlock rolled back more than our insert: only the caller can retry."""
+    from django.db import OperationalError, transaction
+    calls = _deadlocking(monkeypatch, OperationalError(1213, "Deadlock found"))
+    with transaction.atomic():
+        assert progress._in_transaction() is True  # pylint: disable=protected-access
+        with pytest.raises(OperationalError):
+            progress._ensure_row(COURSE, "p1", topic.id)  # pylint: disable=protected-access
+    assert len(calls) == 1
+
+
+def test_every_write_locks_the_profile_then_the_topic_row(topic, clock, monkeypatch):
+    """The documented lock order (profile, then topic): concurrent requests for one learner serialize on it.
+    SQLite has no row locks, so this records the locking calls; tests/test_progress_concurrency.py runs the
+    real thing on MariaDB."""
+    from django.db.models import QuerySet
+    locked, real = [], QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model.__name__)
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    progress.submit_check(COURSE, WHO, topic, correct_answers(topic), 80)
+    assert locked == ["LearnerProfile", "TopicProgress"]
+    locked.clear()
+    progress.save_reflection(COURSE, WHO, topic, REFLECTION)
+    assert locked == ["LearnerProfile", "TopicProgress"]
+
+
+def test_engaged_time_below_the_threshold_starts_nothing(topic, clock, settings):
+    settings.ELSX = dict(getattr(settings, "ELSX", {}), IN_PROGRESS_ENGAGED_SECONDS=30)
+    progress.record_visit(COURSE, WHO, topic)
+    TopicProgress.objects.filter(learner_id="p1").update(engaged_seconds=29)
+    assert progress.engagement_changed(COURSE, WHO, topic) is False
+    row = TopicProgress.objects.get(learner_id="p1")
+    assert row.started_at is None and progress.topic_state(COURSE, "p1", topic).status == progress.STATUS_NOT_STARTED
+    TopicProgress.objects.filter(learner_id="p1").update(engaged_seconds=30)
+    progress.engagement_changed(COURSE, WHO, topic)
+    assert progress.topic_state(COURSE, "p1", topic).status == progress.STATUS_IN_PROGRESS
+
+
+def test_an_action_is_activity_on_the_profile(topic, clock):
+    progress.submit_check(COURSE, WHO, topic, answers_with(topic, 6), 80)
+    first = TopicProgress.objects.get(learner_id="p1").started_at
+    profile = LearnerProfile.objects.get(learner_id="p1")
+    assert first is not None and profile.first_activity_at == profile.last_activity_at == first
+    clock.set(first + timedelta(hours=2))
+    progress.save_reflection(COURSE, WHO, topic, REFLECTION)
+    profile.refresh_from_db()
+    assert profile.first_activity_at == first and profile.last_activity_at == first + timedelta(hours=2)
+
+
+def test_a_completed_topic_is_never_newly_completed_again(topic, clock):
+    complete_topic(COURSE, WHO, topic)
+    state, newly = progress.view_section(COURSE, WHO, topic, topic.section_ids()[0])
+    assert newly is False and state.completed
+    assert progress.engagement_changed(COURSE, WHO, topic) is False
