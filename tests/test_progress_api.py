@@ -405,22 +405,15 @@ def test_a_deadlock_inside_a_transaction_is_not_retried(topic, monkeypatch):
     assert len(calls) == 1
 
 
-def test_every_write_locks_the_profile_then_the_topic_row(topic, clock, monkeypatch):
+def test_every_write_locks_the_profile_then_the_topic_row(topic, clock, lock_spy):
     """The documented lock order (profile, then topic): concurrent requests for one learner serialize on it.
     SQLite has no row locks, so this records the locking calls; tests/test_progress_concurrency.py runs the
     real thing on MariaDB."""
-    from django.db.models import QuerySet
-    locked, real = [], QuerySet.select_for_update
-
-    def spy(self, *args, **kwargs):
-        locked.append(self.model.__name__)
-        return real(self, *args, **kwargs)
-    monkeypatch.setattr(QuerySet, "select_for_update", spy)
     progress.submit_check(COURSE, WHO, topic, correct_answers(topic), 80)
-    assert locked == ["LearnerProfile", "TopicProgress"]
-    locked.clear()
+    assert lock_spy == ["LearnerProfile", "TopicProgress"]
+    lock_spy.clear()
     progress.save_reflection(COURSE, WHO, topic, REFLECTION)
-    assert locked == ["LearnerProfile", "TopicProgress"]
+    assert lock_spy == ["LearnerProfile", "TopicProgress"]
 
 
 def test_engaged_time_below_the_threshold_starts_nothing(topic, clock, settings):
@@ -451,3 +444,149 @@ def test_a_completed_topic_is_never_newly_completed_again(topic, clock):
     state, newly = progress.view_section(COURSE, WHO, topic, topic.section_ids()[0])
     assert newly is False and state.completed
     assert progress.engagement_changed(COURSE, WHO, topic) is False
+
+
+@pytest.fixture
+def lock_spy(monkeypatch):
+    """The models whose rows are locked (select_for_update), in order."""
+    from django.db.models import QuerySet
+    locked, real = [], QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model.__name__)
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    return locked
+
+
+def test_a_second_visit_neither_writes_nor_locks(topic, clock, lock_spy):
+    progress.record_visit(COURSE, WHO, topic)
+    assert lock_spy == ["LearnerProfile", "TopicProgress"]
+    lock_spy.clear()
+    seen = TopicProgress.objects.get(learner_id="p1").updated_at
+    progress.record_visit(COURSE, WHO, topic)
+    assert lock_spy == [] and TopicProgress.objects.get(learner_id="p1").updated_at == seen
+
+
+def test_complete_if_ready_completes_a_ready_topic_under_lock(topic, clock, settings, lock_spy):
+    """What a facilitator's acceptance calls: here the last missing piece is engaged time, added afterwards."""
+    settings.ELSX = dict(getattr(settings, "ELSX", {}), MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR=50)
+    assert progress.complete_if_ready(COURSE, "p1", topic) is False  # no rows at all
+    for section_id in topic.section_ids():
+        progress.view_section(COURSE, WHO, topic, section_id)
+    progress.submit_check(COURSE, WHO, topic, correct_answers(topic), 80)
+    state, newly = progress.save_reflection(COURSE, WHO, topic, REFLECTION)
+    assert not newly and not state.completed and state.remaining_seconds == progress.required_seconds(topic) > 0
+    assert progress.complete_if_ready(COURSE, "p1", topic) is False  # still short of time: nothing stored
+    assert TopicProgress.objects.get(learner_id="p1").completed_at is None
+    TopicProgress.objects.filter(learner_id="p1").update(engaged_seconds=progress.required_seconds(topic))
+    lock_spy.clear()
+    assert progress.complete_if_ready(COURSE, "p1", topic) is True
+    assert lock_spy == ["LearnerProfile", "TopicProgress"]
+    row = TopicProgress.objects.get(learner_id="p1")
+    profile = LearnerProfile.objects.get(learner_id="p1")
+    assert row.completed_at is not None and (profile.topics_completed, profile.hours_earned) == (1, topic.hours)
+    assert progress.complete_if_ready(COURSE, "p1", topic) is False  # once
+
+
+def test_complete_if_ready_needs_both_the_profile_and_the_topic_row(topic, clock):
+    progress.ensure_profile(COURSE, WHO)
+    assert progress.complete_if_ready(COURSE, "p1", topic) is False  # a profile, no topic row
+    TopicProgress.objects.create(course_key=COURSE, learner_id="p2", topic_id=topic.id)
+    assert progress.complete_if_ready(COURSE, "p2", topic) is False  # a topic row, no profile
+
+
+def test_a_section_counts_as_read_on_opening_only_when_it_needs_no_time(topic, clock, monkeypatch):
+    first, second = topic.section_ids()[:2]
+    needed = {first: 0, second: 1}  # seconds each must be open for
+    monkeypatch.setattr(progress.estimates, "section_read_seconds", lambda section: needed.get(section.id, 60))
+    state, _newly = progress.view_section(COURSE, WHO, topic, second)
+    assert state.sections_viewed == [] and state.status == progress.STATUS_NOT_STARTED  # opening is no action
+    row = TopicProgress.objects.get(learner_id="p1")
+    assert row.first_viewed_at is not None and row.started_at is None  # opened: first view noted all the same
+    state, _newly = progress.view_section(COURSE, WHO, topic, first)
+    assert state.sections_viewed == [first] and state.status == progress.STATUS_IN_PROGRESS
+    assert TopicProgress.objects.get(learner_id="p1").first_viewed_at == row.first_viewed_at
+
+
+@pytest.mark.parametrize("items, sentence", [
+    ([], ""), (["4"], "4"), (["4", "5"], "4 and 5"), (["4", "5", "6"], "4, 5 and 6"), (iter(["1", "2"]), "1 and 2"),
+])
+def test_and_list(items, sentence):
+    assert progress.and_list(items) == sentence
+
+
+def test_several_unanswered_questions_are_named_in_one_sentence(topic):
+    answers = correct_answers(topic)
+    for question in topic.questions[1:4]:
+        answers[question.id] = None
+    with pytest.raises(InvalidInput) as caught:
+        progress.validate_answers(topic, answers)
+    assert str(caught.value) == "Questions 2, 3 and 4 are not answered yet."
+    assert caught.value.extra["unanswered_labels"] == {q.id: f"Question {n}" for n, q in
+                                                        zip((2, 3, 4), topic.questions[1:4])}
+
+
+def test_unknown_question_ids_are_named_ten_at_most_sorted(topic):
+    answers = dict(correct_answers(topic), **{f"zz{n:02d}": "a" for n in range(12)})
+    with pytest.raises(InvalidInput) as caught:
+        progress.validate_answers(topic, answers)
+    assert str(caught.value) == "Unknown question id(s): " + ", ".join(f"zz{n:02d}" for n in range(10)) + "."
+
+
+def test_an_unknown_option_is_quoted_cut_to_40_characters(topic):
+    answers = correct_answers(topic)
+    answers[topic.questions[0].id] = "o" * 100
+    with pytest.raises(InvalidInput) as caught:
+        progress.validate_answers(topic, answers)
+    assert str(caught.value) == f"Question {topic.questions[0].id} has no option {repr('o' * 100)[:40]}."
+
+
+def test_a_topic_without_questions_grades_to_zero():
+    class Empty:
+        questions = []
+    assert progress.grade(Empty(), {}) == (0, 0, {})
+
+
+def test_an_anonymous_check_is_refused_before_its_answers_are_read(topic):
+    with pytest.raises(NotAllowed):
+        progress.submit_check(COURSE, Learner(id="", is_authenticated=False), topic, [], 80)
+
+
+def test_a_reflection_keeps_its_line_breaks(topic, clock):
+    text = "First we will train intake staff.\nThen we will review every case."
+    state, _newly = progress.save_reflection(COURSE, WHO, topic, text)
+    assert state.reflection == text and TopicProgress.objects.get(learner_id="p1").reflection == text
+
+
+def test_a_reflection_too_short_in_words_is_refused_when_the_commission_rules_apply(topic, clock, settings):
+    settings.ELSX = dict(getattr(settings, "ELSX", {}), COMMISSION=True, REFLECTION_MIN_WORDS=10)
+    with pytest.raises(InvalidInput) as caught:
+        progress.save_reflection(COURSE, WHO, topic, "Only five words are here.")
+    assert caught.value.field == "reflection" and not TopicProgress.objects.exists()
+
+
+def test_an_old_row_with_a_reflection_but_no_time_gets_its_time(topic, clock):
+    TopicProgress.objects.create(course_key=COURSE, learner_id="p1", topic_id=topic.id, reflection=REFLECTION)
+    state, _newly = progress.save_reflection(COURSE, WHO, topic, REFLECTION)
+    assert state.reflection_saved_at is not None
+
+
+def test_course_engaged_seconds_add_up_every_topic(clock):
+    topics = get_curriculum().topics
+    complete_topic(COURSE, WHO, topics[0])
+    complete_topic(COURSE, WHO, topics[3])
+    TopicProgress.objects.filter(learner_id="p1", topic_id=topics[0].id).update(engaged_seconds=70)
+    TopicProgress.objects.filter(learner_id="p1", topic_id=topics[3].id).update(engaged_seconds=5)
+    assert progress.course_progress(COURSE, "p1").engaged_seconds == 75
+
+
+def test_an_incomplete_topic_is_not_newly_completed(topic, clock):
+    _state, newly = progress.view_section(COURSE, WHO, topic, topic.section_ids()[0])
+    assert newly is False
+
+
+def test_an_unknown_section_is_refused_listing_the_sections(topic):
+    with pytest.raises(InvalidInput) as caught:
+        progress.view_section(COURSE, WHO, topic, "nope")
+    assert str(caught.value) == "Unknown section. Valid sections: " + ", ".join(topic.section_ids()) + "."
