@@ -103,3 +103,27 @@ def test_the_snapshot_carries_the_claim_and_the_course(stub_pdf):
         1, Certificate.STATUS_VALID, None, "", "")
     assert str(cert.credit_hours) == "11.00" and cert.course_number == "ELS-MEC-101"
     assert cert.superseded_by_id is None and cert.pdf_sha256 and cert.pdf_path.startswith("elsx/certificates/")
+
+
+def test_the_certificate_state_follows_the_records(stub_pdf):
+    assert api.certificate_state(COURSE, "nobody").kind == "not_eligible"
+    assert api.certificate_state(COURSE, "").kind == "not_eligible" and api.current_certificate(COURSE, "") is None
+    complete_topics("learner-1", skip=("community-action-planning",))
+    assert api.certificate_state(COURSE, "learner-1").kind == "not_eligible"
+    cert = _issued()
+    state = api.certificate_state(COURSE, "learner-1")
+    assert (state.kind, state.cert.number, state.number) == ("issued", cert.number, api.numbers.display(cert.number))
+    api.revoke(cert.number, "Issued in error.", by="staff-1")
+    assert api.certificate_state(COURSE, "learner-1").kind == "revoked"
+    successor = api.reinstate(cert.number, "Revoked by mistake.", by="staff-1")
+    assert api.current_certificate(COURSE, "learner-1").number == successor.number  # the latest generation
+    assert api.certificate_state(COURSE, "learner-1").kind == "issued"
+    # A learner whose latest row is superseded (its successor lost) is told so, never "issued".
+    Certificate.objects.filter(number=successor.number).update(status=Certificate.STATUS_SUPERSEDED)
+    assert api.certificate_state(COURSE, "learner-1").kind == "superseded"
+
+
+def test_a_complete_unclaimed_learner_is_ready(stub_pdf):
+    complete_topics("learner-2")
+    state = api.certificate_state(COURSE, "learner-2")
+    assert (state.kind, state.cert, state.number) == ("ready", None, "") and state.eligibility.eligible
