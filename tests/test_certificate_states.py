@@ -127,3 +127,72 @@ def test_a_complete_unclaimed_learner_is_ready(stub_pdf):
     complete_topics("learner-2")
     state = api.certificate_state(COURSE, "learner-2")
     assert (state.kind, state.cert, state.number) == ("ready", None, "") and state.eligibility.eligible
+
+
+def test_the_snapshot_takes_the_configured_course_words(stub_pdf, settings):
+    settings.ELSX = dict(settings.ELSX, COURSE_TITLE="Leading Child Protection", COURSE_NUMBER="LCP-7",
+                         PROVIDER_NAME="State Academy", CREDIT_TYPE="Continuing education",
+                         DELIVERY_METHOD="Blended", SIGNATORY_NAME="Dr. Lee", SIGNATORY_TITLE="Director")
+    cert = _issued()
+    assert (cert.course_title, cert.course_number, cert.provider_name, cert.credit_type, cert.delivery_method,
+            cert.signatory_name, cert.signatory_title, cert.course_version) == (
+        "Leading Child Protection", "LCP-7", "State Academy", "Continuing education", "Blended", "Dr. Lee",
+        "Director", "2026.1")
+    settings.ELSX = dict(settings.ELSX, COURSE_TITLE="")
+    assert api.course_title() == api.get_curriculum().title
+
+
+def test_the_certificate_language_is_the_claims(stub_pdf):
+    from django.utils import translation
+    who = complete_topics("learner-1")
+    with translation.override("es-419"):
+        cert = api.claim(COURSE, who, **CLAIM)
+    assert cert.language == "es-419" and LearnerProfile.objects.get(learner_id="learner-1").claim_language == "es-419"
+
+
+@pytest.mark.parametrize("who", [None, "anonymous"])
+def test_an_anonymous_claim_is_refused(stub_pdf, who):
+    from elsx.learners import Learner
+    learner_or_none = Learner(id="", is_authenticated=False) if who else None
+    with pytest.raises(NotAllowed):
+        api.claim(COURSE, learner_or_none, **CLAIM)
+    assert not Certificate.objects.exists()
+
+
+@pytest.mark.parametrize("reason, accepted", [("ab", False), ("abc", True), ("r" * 500, True), ("r" * 501, False)])
+def test_a_revocation_reason_is_3_to_500_characters(stub_pdf, reason, accepted):
+    from elsx.errors import InvalidInput
+    cert = _issued()
+    if accepted:
+        assert api.revoke(cert.number, reason, by="staff-1").revoke_reason == reason
+    else:
+        with pytest.raises(InvalidInput) as caught:
+            api.revoke(cert.number, reason, by="staff-1")
+        assert caught.value.field == "reason"
+        assert Certificate.objects.get(pk=cert.pk).status == Certificate.STATUS_VALID
+
+
+def test_a_certificate_state_cannot_be_changed():
+    state = api.CertificateState(kind="ready")
+    with pytest.raises(AttributeError):
+        state.kind = "issued"
+
+
+def test_an_issued_certificate_has_its_own_status_entry(stub_pdf):
+    first, second = _issued("learner-1"), _issued("learner-2")
+    assert first.status_index is not None and second.status_index is not None and first.status_list
+    assert (first.status_list, first.status_index) != (second.status_list, second.status_index)
+
+
+@pytest.mark.parametrize("error", ["keys", "unsignable"])
+def test_a_certificate_that_cannot_be_signed_is_not_issued(stub_pdf, monkeypatch, error):
+    from elsx.credentials.jsonld import UnsignableDocument
+    from elsx.credentials.keys import KeysNotConfigured
+    from elsx.errors import Unavailable
+
+    def fail(cert):
+        raise KeysNotConfigured("no key") if error == "keys" else UnsignableDocument("$.issuer.id")
+    monkeypatch.setattr(api.openbadges, "sign_both", fail)
+    with pytest.raises(Unavailable):
+        _issued()
+    assert not Certificate.objects.exists()

@@ -174,6 +174,9 @@ def test_the_document_prints_the_certificate_fields_escaped(settings):
                      '<span class="nb">lms.example.org</span>', "TCOLE", "77", "Training office"):
         assert fragment in html, fragment
     assert "<b>" not in html and prepared.cjk is False
+    assert cert.status_index is None and cert.status_list is None  # a document alone takes no status entry
+    with pytest.raises(AttributeError):
+        prepared.html = ""  # frozen: it goes to a worker process as it is
     assert prepared.credential_json == cert.credential.encode("utf-8") and cert.credential
     [(qr_name, qr_png)] = prepared.assets  # no logo or signature configured: the QR code only
     assert qr_name.startswith("generated/qr-") and qr_png.startswith(b"\x89PNG") and f'src="{qr_name}"' in html
@@ -190,3 +193,29 @@ def test_the_document_of_a_cjk_name_with_no_role_or_credit_words():
     assert "retired-role" not in prepared.html and '<span class="signer"></span>' in prepared.html
     assert '<span class="label">Delivery</span><br></p>' in prepared.html
     assert '<p class="fact"><span class="label">Credit type</span><br></p>' in prepared.html
+
+
+def test_a_bad_role_lists_the_roles():
+    with pytest.raises(InvalidInput) as caught:
+        api.clean_claim("Ana", "Metro PD", "sheriff")
+    assert str(caught.value) == "Choose a role: " + ", ".join(str(label) for label in api.ROLES.values()) + "."
+
+
+def test_a_one_character_state_id_is_accepted():
+    assert api.clean_claim("Ana", "Metro PD", "psap", "7", "TX")["state_training_id"] == "7"
+
+
+def test_the_unprintable_message_names_the_field_in_the_learners_language_and_shows_the_characters():
+    from django.utils import translation
+    with translation.override("es-419"), pytest.raises(InvalidInput) as caught:
+        api.clean_claim("Ana \U0001F600", "Metro PD", "psap")
+    assert str(caught.value).startswith("Nombre legal: ") and "\U0001F600 (U+1F600)" in str(caught.value)
+    with translation.override("es-419"), pytest.raises(InvalidInput) as caught:
+        api.clean_claim("Ana", "Metro \U0001F600", "psap")
+    assert str(caught.value).startswith("Agencia: ")
+
+
+@pytest.mark.django_db
+def test_the_issuer_id_is_the_issuer_page(settings):
+    settings.ELSX = {"VERIFY_BASE_URL": "https://lms.example.org/"}
+    assert api.issuer_id() == "https://lms.example.org/elsx/issuer"
