@@ -36,8 +36,9 @@ def test_provider_lines_leave_nothing_blank(settings, address, contact, lines):
 
 def test_approvals_skip_entries_without_an_authority(settings):
     settings.ELSX = {"APPROVALS": [{"authority": " TCOLE ", "number": " 123 "}, {"authority": "  ", "number": "9"},
-                                   "junk", {"authority": "POST", "number": None}, {"authority": "Board"}]}
-    assert api.approvals() == [("TCOLE", "123"), ("POST", ""), ("Board", "")]
+                                   "junk", {"authority": "POST", "number": None}, {"authority": "Board"},
+                                   {"authority": 7, "number": 4711}]}  # numbers in a settings file
+    assert api.approvals() == [("TCOLE", "123"), ("POST", ""), ("Board", ""), ("7", "4711")]
     settings.ELSX = {"APPROVALS": None}
     assert api.approvals() == []
 
@@ -49,9 +50,9 @@ def test_issuer_display_embeds_a_small_logo_only(settings, tmp_path):
     shown = api.issuer_display()
     assert shown == {"name": "Academy", "logo": "data:image/png;base64," + base64.b64encode(b"\x89PNG fake").decode(),
                      "lines": ["Office"]}
-    logo.write_bytes(b"x" * api.LOGO_MAX_BYTES)  # exactly at the limit: still embedded
+    logo.write_bytes(b"x" * 262_144)  # exactly at the limit (256 KiB): still embedded
     assert api.issuer_display()["logo"].startswith("data:image/png;base64,")
-    logo.write_bytes(b"x" * (api.LOGO_MAX_BYTES + 1))
+    logo.write_bytes(b"x" * 262_145)
     assert api.issuer_display()["logo"] == ""
     svg = tmp_path / "logo.svg"
     svg.write_text("<svg/>")
@@ -174,6 +175,7 @@ def test_the_document_prints_the_certificate_fields_escaped(settings):
                      '<span class="nb">lms.example.org</span>', "TCOLE", "77", "Training office"):
         assert fragment in html, fragment
     assert "<b>" not in html and prepared.cjk is False
+    assert '<html lang="en" style="font-family: &#x27;ELSX Serif&#x27;">' in html  # the families, joined
     assert cert.status_index is None and cert.status_list is None  # a document alone takes no status entry
     with pytest.raises(AttributeError):
         prepared.html = ""  # frozen: it goes to a worker process as it is
@@ -219,3 +221,22 @@ def test_the_unprintable_message_names_the_field_in_the_learners_language_and_sh
 def test_the_issuer_id_is_the_issuer_page(settings):
     settings.ELSX = {"VERIFY_BASE_URL": "https://lms.example.org/"}
     assert api.issuer_id() == "https://lms.example.org/elsx/issuer"
+
+
+@pytest.mark.django_db
+def test_a_configured_signature_and_logo_go_with_the_document(settings, tmp_path):
+    signature, logo = tmp_path / "signature.png", tmp_path / "logo.svg"
+    signature.write_bytes(b"\x89PNG signature")
+    logo.write_text("<svg/>")
+    settings.ELSX = dict(settings.ELSX, SIGNATURE_IMAGE=str(signature), PROVIDER_LOGO=str(logo))
+    prepared = api.prepare_document(_cert())
+    names = [name for name, _path in prepared.assets]
+    assert names[0].startswith("configured/signature-") and names[1].startswith("configured/logo-")
+    assert prepared.assets[0][1] == str(signature) and prepared.assets[1][1] == str(logo)
+    assert f'src="{names[0]}"' in prepared.html and f'src="{names[1]}"' in prepared.html
+    assert str(tmp_path) not in prepared.html  # names, never server paths
+
+
+def test_the_criteria_are_the_achievements():
+    from elsx.certificates import openbadges
+    assert api.criteria_text() == openbadges.criteria_narrative() and api.criteria_text()
