@@ -196,3 +196,69 @@ def test_a_certificate_that_cannot_be_signed_is_not_issued(stub_pdf, monkeypatch
     with pytest.raises(Unavailable):
         _issued()
     assert not Certificate.objects.exists()
+
+
+def _files(media):
+    return sorted(path.name for path in media.rglob("*.pdf"))
+
+
+def _duplicate(cert, **fields):
+    """An unsaved certificate as a second, racing request would have built it."""
+    values = {field: getattr(cert, field) for field in api.CARRIED_OVER}
+    values.update(number=api.numbers.generate(), generation=cert.generation, status=Certificate.STATUS_VALID,
+                  issued_at=timezone.now())
+    values.update(fields)
+    return Certificate(**values)
+
+
+def test_the_loser_of_an_insert_race_returns_the_winner_not_created(stub_pdf):
+    winner = _issued()
+    files = _files(stub_pdf)
+    assert len(files) == 1  # the winner's PDF
+    assert api._record(_duplicate(winner), b"%PDF-1.7 loser") == (winner, False)  # pylint: disable=protected-access
+    assert _files(stub_pdf) == files and Certificate.objects.count() == 1
+
+
+def test_a_number_collision_is_try_again_and_leaves_no_file(stub_pdf):
+    from elsx.errors import Unavailable
+    winner = _issued()
+    files = _files(stub_pdf)
+    assert len(files) == 1  # the winner's PDF
+    with pytest.raises(Unavailable):
+        api._record(_duplicate(winner, number=winner.number, generation=2), b"%PDF x")  # pylint: disable=protected-access
+    assert _files(stub_pdf) == files and Certificate.objects.count() == 1
+
+
+def test_a_database_error_on_insert_leaves_no_file(stub_pdf, monkeypatch):
+    from django.db import DatabaseError
+    winner = _issued()
+    files = _files(stub_pdf)
+    assert len(files) == 1  # the winner's PDF
+    other = _duplicate(winner, learner_id="someone-else")
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("disk full")
+    monkeypatch.setattr(other, "save", broken)
+    with pytest.raises(DatabaseError):
+        api._record(other, b"%PDF y")  # pylint: disable=protected-access
+    assert _files(stub_pdf) == files
+
+
+def test_an_issue_is_announced_once(stub_pdf, monkeypatch):
+    emitted = []
+    monkeypatch.setattr(api.events, "emit", lambda name, **data: emitted.append((name, data)))
+    cert = _issued()
+    assert api.issue(COURSE, "learner-1") == cert  # already issued: the same row, nothing announced
+    assert emitted == [(api.events.CERTIFICATE_ISSUED, {
+        "certificate_number": cert.number, "learner_id": "learner-1", "course_key": COURSE, "generation": 1,
+        "credit_hours": cert.credit_hours})]
+
+
+def test_issue_refuses_an_unknown_learner_and_an_unclaimed_one(stub_pdf):
+    with pytest.raises(NotAllowed):
+        api.issue(COURSE, "nobody")
+    complete_topics("learner-1")
+    LearnerProfile.objects.filter(learner_id="learner-1").update(legal_name="Dana")  # a name, never claimed
+    with pytest.raises(NotAllowed) as caught:
+        api.issue(COURSE, "learner-1")
+    assert caught.value.extra["missing"] == ["claim"] and not Certificate.objects.exists()

@@ -183,6 +183,9 @@ def test_the_document_prints_the_certificate_fields_escaped(settings):
     [(qr_name, qr_png)] = prepared.assets  # no logo or signature configured: the QR code only
     assert qr_name.startswith("generated/qr-") and qr_png.startswith(b"\x89PNG") and f'src="{qr_name}"' in html
     assert api.qr_image(api.short_verification_url(NUMBER)) == (qr_name, qr_png)
+    # One pixel per module and no quiet zone (the page draws it): a QR symbol is 17 + 4 x version modules.
+    width, height = int.from_bytes(qr_png[16:20], "big"), int.from_bytes(qr_png[20:24], "big")
+    assert width == height and (width - 17) % 4 == 0 and 21 <= width <= 57
 
 
 @pytest.mark.django_db
