@@ -262,3 +262,21 @@ def test_issue_refuses_an_unknown_learner_and_an_unclaimed_one(stub_pdf):
     with pytest.raises(NotAllowed) as caught:
         api.issue(COURSE, "learner-1")
     assert caught.value.extra["missing"] == ["claim"] and not Certificate.objects.exists()
+
+
+def test_a_failed_render_gives_its_status_entry_back_and_a_saved_one_keeps_it(stub_pdf, monkeypatch):
+    from elsx.errors import Unavailable
+    released, real = [], api.credentials.release_status_index
+    monkeypatch.setattr(api.credentials, "release_status_index",
+                        lambda number, index: released.append((number, index)) or real(number, index))
+
+    def broken(prepared):
+        raise RuntimeError("renderer crashed")
+    who = complete_topics("learner-1")
+    with monkeypatch.context() as patch:
+        patch.setattr(api, "render_pdf", broken)
+        with pytest.raises(Unavailable):
+            api.claim(COURSE, who, **CLAIM)
+    assert len(released) == 1 and released[0][1] is not None
+    cert = api.claim(COURSE, who, **CLAIM)
+    assert len(released) == 1 and (cert.status_list, cert.status_index) == released[0]  # the same entry, reused
