@@ -280,3 +280,40 @@ def test_a_failed_render_gives_its_status_entry_back_and_a_saved_one_keeps_it(st
     assert len(released) == 1 and released[0][1] is not None
     cert = api.claim(COURSE, who, **CLAIM)
     assert len(released) == 1 and (cert.status_list, cert.status_index) == released[0]  # the same entry, reused
+
+
+def test_a_revocation_is_published_announced_and_names_who(stub_pdf, monkeypatch):
+    cert = _issued()
+    emitted, published = [], []
+    monkeypatch.setattr(api.events, "emit", lambda name, **data: emitted.append((name, data)))
+    real = api.credentials.publish_status_list
+    monkeypatch.setattr(api.credentials, "publish_status_list",
+                        lambda n, indexes: published.append((n, sorted(indexes()))) or real(n, indexes))
+    api.revoke(cert.number, "Issued in error.", by="s" * 300)
+    stored = Certificate.objects.get(pk=cert.pk)
+    assert stored.revoked_by == "s" * 255
+    assert published == [(cert.status_list, [cert.status_index])]  # the list re-signed with it revoked
+    assert emitted == [(api.events.CERTIFICATE_REVOKED, {"certificate_number": cert.number, "learner_id": "learner-1",
+                                                         "course_key": COURSE, "by_retirement": False})]
+
+
+def test_a_second_revocation_says_what_the_certificate_is(stub_pdf):
+    cert = _issued()
+    api.revoke(cert.number, "Issued in error.", by="staff-1")
+    with pytest.raises(Conflict) as caught:
+        api.revoke(cert.number, "Again.", by="staff-1")
+    assert str(caught.value) == "Only a valid certificate can be revoked; this one is revoked."
+
+
+def test_a_reissue_names_unknown_fields_and_refuses_a_replaced_certificate(stub_pdf):
+    from elsx.errors import InvalidInput
+    cert = _issued()
+    with pytest.raises(InvalidInput) as caught:
+        api.reissue(cert.number, by="staff-1", zeta="1", alpha="2")
+    assert str(caught.value) == "Unknown field(s): alpha, zeta."
+    new = api.reissue(cert.number, by="staff-1", agency="Metro PD")
+    assert new.status == Certificate.STATUS_VALID and new.generation == 2
+    with pytest.raises(Conflict) as caught:
+        api.reissue(cert.number, by="staff-1", agency="Other PD")
+    assert str(caught.value) == f"This certificate was already reissued as {api.numbers.display(new.number)}."
+    assert Certificate.objects.count() == 2
