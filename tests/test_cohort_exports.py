@@ -33,6 +33,10 @@ def _rows(body):
     ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-2+3", "'-2+3"),
     ("@SUM(A1)", "'@SUM(A1)"), ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("Smith-Jones", "Smith-Jones"),
     ("", ""), (None, ""), (11, "11"),
+    # What a spreadsheet acts on is the first visible character: past spaces, controls, format characters
+    # and invisible letters, after NFKC (full-width ＝ is =).
+    (" =1+1", "' =1+1"), ("\x00=1", "'\x00=1"), ("\u200e=1", "'\u200e=1"), ("\u3164=1", "'\u3164=1"),
+    ("\uff1d1+1", "'\uff1d1+1"), ("  ", "  "), ("\u200e", "\u200e"), (" plain", " plain"), ("1-2", "1-2"),
 ])
 def test_neutralise(value, expected):
     assert exports.neutralise(value) == expected

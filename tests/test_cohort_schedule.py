@@ -124,3 +124,49 @@ def test_a_long_bad_value_is_quoted_cut_to_40_characters():
     with pytest.raises(InvalidInput) as caught:
         parse_start(value)
     assert repr(value)[:40] in str(caught.value) and repr(value)[:41] not in str(caught.value)
+
+
+@pytest.mark.parametrize("value, accepted", [
+    ("2021-06-15", True), ("2021-06-14", False),  # five years back from 2026-06-15, and a day more
+    ("2031-06-15", True), ("2031-06-16", False),  # five years ahead, and a day more
+])
+def test_a_start_is_accepted_within_five_years_of_today_inclusive(value, accepted):
+    today = date(2026, 6, 15)
+    if accepted:
+        assert parse_start(value, today=today) == date.fromisoformat(value)
+    else:
+        with pytest.raises(InvalidInput) as caught:
+            parse_start(value, today=today)
+        assert caught.value.field == "cohort_start" and "2021-06-15 to 2031-06-15" in str(caught.value)
+
+
+def test_from_29_february_the_range_ends_on_28_february():
+    today = date(2028, 2, 29)
+    assert parse_start("2033-02-28", today=today) == date(2033, 2, 28)
+    assert parse_start("2023-02-28", today=today) == date(2023, 2, 28)
+    with pytest.raises(InvalidInput) as caught:
+        parse_start("2033-03-01", today=today)
+    assert "from 2023-02-28 to 2033-02-28" in str(caught.value)
+
+
+def test_a_stored_start_out_of_range_or_malformed_counts_as_unset():
+    with timezone.override("UTC"):
+        assert Schedule.build_or_unset("2026-11-02", now=at(3)).start == START
+        assert Schedule.build_or_unset("2099-01-01", now=at(3)).start is None
+        assert Schedule.build_or_unset("soon", now=at(3)).current_week is None
+
+
+def test_a_negative_count_is_paced_from_the_first_topic():
+    # One topic in week 1: a count below zero is the first topic's week, not the second's.
+    class Topic:
+        def __init__(self, week):
+            self.week = week
+    schedule = Schedule(start=START, now=at(0), weeks=((1, (Topic(1),)), (2, (Topic(2), Topic(2)))))
+    assert [schedule.pace_week(n) for n in (-2, -1, 0, 1, 2, 3)] == [1, 1, 1, 2, 2, None]
+
+
+def test_a_schedule_cannot_be_changed_after_it_is_built():
+    # Its cached answers (today, topics_due) are only right for the fields they were computed from.
+    schedule = sched(10)
+    with pytest.raises(AttributeError):
+        schedule.start = START + timedelta(days=7)

@@ -2,11 +2,14 @@
 
 Why our own: mutmut copies the tree into mutants/ and trampolines every
 function, which fights the editable install and Django's app loading here.
-This runner never touches a file: each mutant runs pytest in a subprocess
-whose import hook compiles the mutated AST in place of the module.
+This runner never touches a file: each mutant runs pytest in a forked child
+(the slow imports done once, before the fork) whose import hook compiles the
+mutated AST in place of the module.
 
-A mutant is killed when the module's tests fail (or time out) with it. Lines
-no test executes are not run: their mutants survive by definition. Survivors
+A mutant is killed when the module's tests fail (or time out) with it. Each
+mutant in a function body runs only the tests that executed its line in a
+traced first run; a mutant elsewhere (run at import) runs every test. Lines no test executes are not run: their
+mutants survive by definition. Survivors
 judged equivalent are listed in tools/mutation_equivalent.txt, one per line:
     <module>: <mutation> @ `<source line, stripped>`  # reason
 and the score is killed / (mutants - equivalent).
@@ -18,8 +21,11 @@ import importlib.abc
 import importlib.util
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,9 +38,12 @@ MODULES = {
     "elsx.certificates.numbers": ["tests/test_certificates_numbers.py"],
     "elsx.eligibility": ["tests/test_eligibility.py", "tests/test_eligibility_states.py"],
     "elsx.cohort.schedule": ["tests/test_cohort_schedule.py"],
-    "elsx.progress": ["tests/test_progress_api.py", "tests/test_eligibility.py", "tests/test_eligibility_states.py"],
+    "elsx.progress": ["tests/test_progress_api.py", "tests/test_eligibility.py", "tests/test_eligibility_states.py",
+                      "tests/test_engagement.py", "tests/test_review.py"],
     "elsx.cohort.exports": ["tests/test_cohort_export_states.py", "tests/test_cohort_exports.py"],
-    "elsx.certificates.api": ["tests/test_certificate_states.py", "tests/test_certificates_api.py"],
+    "elsx.certificates.api": ["tests/test_certificates_api_units.py", "tests/test_certificate_states.py",
+                              "tests/test_certificates_api.py", "tests/hostile/test_revocation.py",
+                              "tests/test_affirmation.py"],
 }
 
 CMP_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -65,16 +74,21 @@ def _is_docstring(node, parent):
 class Mutator(ast.NodeTransformer):
     """Counts mutation sites (target=None) or applies the one numbered target."""
 
-    def __init__(self, target=None):
+    def __init__(self, target=None, spans=()):
         self.target = target
         self.count = 0
         self.found = []  # (index, lineno, description)
+        self.spans = spans  # function bodies: (start, end) positions, see _function_spans
+        self.in_function = set()  # indexes of sites inside a function body
         self.applied = None
 
     def _site(self, node, description, make):
         index = self.count
         self.count += 1
         self.found.append((index, getattr(node, "lineno", 0), description))
+        position = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        if any(start <= position <= end for start, end in self.spans):
+            self.in_function.add(index)
         if index == self.target:
             self.applied = (getattr(node, "lineno", 0), description)
             return make()
@@ -197,10 +211,28 @@ def module_path(module):
     return os.path.join(ROOT, *module.split(".")) + ".py"
 
 
-def sites(module):
+def _function_spans(tree):
+    """Where function and lambda bodies start and end. A mutant there changes only what the body does
+    when it runs; one outside (a constant, a default, a decorator) changes what importing does."""
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first, last = node.body[0], node.body[-1]
+        elif isinstance(node, ast.Lambda):
+            first = last = node.body
+        else:
+            continue
+        spans.append(((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset)))
+    return spans
+
+
+def sites(module, with_scope=False):
     source = open(module_path(module), encoding="utf-8").read()
-    mutator = Mutator()
-    mutator.visit(ast.parse(source))
+    tree = ast.parse(source)
+    mutator = Mutator(spans=_function_spans(tree))
+    mutator.visit(tree)
+    if with_scope:
+        return source.splitlines(), mutator.found, mutator.in_function
     return source.splitlines(), mutator.found
 
 
@@ -231,46 +263,122 @@ class _MutantFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(self.code, module.__dict__)  # noqa: S102 - the mutant under test
 
 
-def _child(module, index, pytest_args, trace_file=None):
-    import pytest
-    if index >= 0:
-        snapshot = os.environ.get("ELSX_MUTATION_SOURCE")
-        sys.meta_path.insert(0, _MutantFinder(module, mutated_code(module, index, snapshot)))
-    if trace_file:
-        path, lines = module_path(module), set()
+class _PerTest:
+    """A pytest plugin: which lines of the module each test runs. Lines run outside any test (imports,
+    module constants, default arguments) are recorded under "" and select every test."""
+
+    def __init__(self, path):
+        self.path, self.current, self.lines, self.seconds = path, "", {"": set()}, {}
+
+    def pytest_runtest_protocol(self, item, nextitem):
+        self.current = item.nodeid
+        self.lines.setdefault(item.nodeid, set())
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        self.current = ""
+
+    def pytest_runtest_logreport(self, report):
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+
+    def tracer(self, frame, event, arg):
+        if frame.f_code.co_filename != self.path:
+            return None
 
         def local(frame, event, arg):
             if event == "line":
-                lines.add(frame.f_lineno)
+                self.lines[self.current].add(frame.f_lineno)
             return local
+        if event == "call":
+            self.lines[self.current].add(frame.f_lineno)
+        return local
 
-        def tracer(frame, event, arg):
-            return local if frame.f_code.co_filename == path else None
+
+class _Select:
+    """A pytest plugin: keep only the named tests (node ids), fastest first (with -x a kill comes sooner)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds  # node id -> seconds it took in the traced run
+
+    def pytest_collection_modifyitems(self, config, items):
+        kept = [item for item in items if item.nodeid in self.seconds]
+        items[:] = sorted(kept, key=lambda item: self.seconds[item.nodeid])
+
+
+def _child(module, index, pytest_args, trace_file=None):
+    import pytest
+    plugins = []
+    if index >= 0:
+        snapshot = os.environ.get("ELSX_MUTATION_SOURCE")
+        sys.meta_path.insert(0, _MutantFinder(module, mutated_code(module, index, snapshot)))
+        selected = os.environ.get("ELSX_MUTATION_TESTS")
+        if selected:
+            plugins.append(_Select(json.load(open(selected, encoding="utf-8"))))
+    if trace_file:
+        per_test = _PerTest(module_path(module))
         import threading
-        threading.settrace(tracer)
-        sys.settrace(tracer)
-        code = pytest.main(pytest_args)
+        threading.settrace(per_test.tracer)
+        sys.settrace(per_test.tracer)
+        code = pytest.main(pytest_args, plugins=[per_test])
         sys.settrace(None)
+        threading.settrace(None)
         with open(trace_file, "w", encoding="utf-8") as handle:
-            json.dump(sorted(lines), handle)
+            json.dump({"lines": {test: sorted(lines) for test, lines in per_test.lines.items()},
+                       "seconds": per_test.seconds}, handle)
         return code
-    return pytest.main(pytest_args)
+    return pytest.main(pytest_args, plugins=plugins)
 
 
 # --- in the parent -----------------------------------------------------------
 
-def _run(module, index, tests, timeout=None, trace_file=None, stop_first=True):
-    args = [sys.executable, os.path.abspath(__file__), "--child", module, str(index)]
-    if trace_file:
-        args += ["--trace", trace_file]
-    args += ["--", "-q", "-p", "no:cacheprovider", "-m", "not browser"] + (["-x"] if stop_first else []) + tests
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "elsx.demo.settings"),
-               ELSX_MUTATION_SOURCE=_SNAPSHOTS.get(module, ""))
-    try:
-        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "timeout", ""
-    return done.returncode, done.stdout[-3000:]
+# Imported once in the parent, before any fork: the slow third-party imports every run repeats. Nothing
+# here may import elsx (a module imported before the fork would escape its mutants; _preload checks).
+PRELOAD = ("pytest", "django", "django.db", "django.test", "pytest_django", "hypothesis", "_hypothesis_pytestplugin",
+           "lxml.html", "webob", "xblock.core", "weasyprint", "segno", "pyld.jsonld", "celery", "opaque_keys.edx.keys",
+           "cryptography.hazmat.primitives.asymmetric.ed25519")
+
+
+def _preload():
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    leaked = sorted(name for name in sys.modules if name == "elsx" or name.startswith("elsx."))
+    if leaked:
+        raise SystemExit(f"tools/mutation.py: preloading imported {leaked}; drop it from PRELOAD")
+
+
+def _run(module, index, tests, timeout=None, trace_file=None, stop_first=True, selected=None):
+    """One pytest run in a forked child (the preloaded imports are shared; the mutant is the child's alone)."""
+    pytest_args = ["-q", "-p", "no:cacheprovider", "-m", "not browser"] + (["-x"] if stop_first else []) + tests
+    env = {"DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "elsx.demo.settings"),
+           "ELSX_MUTATION_SOURCE": _SNAPSHOTS.get(module, ""), "ELSX_MUTATION_TESTS": selected or ""}
+    output = tempfile.TemporaryFile(mode="w+")
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 3
+        try:
+            os.dup2(output.fileno(), 1)
+            os.dup2(output.fileno(), 2)
+            os.chdir(ROOT)
+            os.environ.update(env)
+            sys.path.insert(0, ROOT)
+            code = _child(module, index, pytest_args, trace_file)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(int(code) if isinstance(code, int) else 3)
+    with os.fdopen(os.pidfd_open(pid)) as exited:  # readable once the child has exited
+        if not select.select([exited], [], [], timeout)[0]:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            output.close()
+            return "timeout", ""
+    _pid, status = os.waitpid(pid, 0)
+    output.seek(0)
+    text = output.read()[-3000:]
+    output.close()
+    return os.waitstatus_to_exitcode(status), text
 
 
 def load_equivalent():
@@ -280,8 +388,9 @@ def load_equivalent():
             line = line.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
-            key, _sep, reason = line.partition("  # ")
-            known[key.strip()] = reason.strip()
+            # the key ends with the quoted source line, which may hold a comment of its own
+            key, sep, reason = line.partition("`  # ")
+            known[key.strip() + "`" if sep else key.strip()] = reason.strip()
     return known
 
 
@@ -294,7 +403,7 @@ _SNAPSHOTS = {}  # module -> a copy of its source taken at the start, so edits d
 
 def run_module(module, out_dir, only=None):
     tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
-    lines, found = sites(module)
+    lines, found, in_function = sites(module, with_scope=True)
     snapshot = os.path.join(out_dir, module + ".source.py")
     with open(snapshot, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
@@ -306,17 +415,27 @@ def run_module(module, out_dir, only=None):
     if code != 0:
         print(f"{module}: the tests fail without any mutant; fix them first\n{output}")
         return None
-    covered = set(json.load(open(trace_file, encoding="utf-8")))
+    traced = json.load(open(trace_file, encoding="utf-8"))
+    per_test, seconds = traced["lines"], traced["seconds"]
+    covered = set().union(*per_test.values())
+    per_test.pop("")  # lines run outside any test: imports
+    selection = os.path.join(out_dir, module + ".tests.json")
     equivalent = load_equivalent()
     results = []
     for index, lineno, description in found:
         if only is not None and index not in only:
             continue
         key = mutant_key(module, lines, lineno, description)
-        if lineno not in covered:
+        if lineno not in covered or (index in in_function and not any(lineno in ran for ran in per_test.values())):
             outcome = "survived (not executed)"
         else:
-            code, _out = _run(module, index, tests, timeout=baseline * 3 + 30)
+            # In a function body: only the tests that ran its line. Elsewhere (run at import): every test.
+            chosen = ([t for t, ran in per_test.items() if lineno in ran] if index in in_function
+                      else list(per_test))
+            with open(selection, "w", encoding="utf-8") as handle:
+                json.dump({test: seconds.get(test, 0.0) for test in chosen}, handle)
+            files = [t for t in tests if any(c.split("::")[0] == t for c in chosen)]
+            code, _out = _run(module, index, files or tests, timeout=baseline * 3 + 30, selected=selection)
             outcome = "killed" if code == "timeout" or code not in (0, 5) else "survived"
             if code == 5:
                 outcome = "survived"  # no tests collected should not happen; counted against us
@@ -355,16 +474,6 @@ def _commit():
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "--child":
-        module, index = argv[1], int(argv[2])
-        rest = argv[3:]
-        trace = None
-        if rest and rest[0] == "--trace":
-            trace, rest = rest[1], rest[2:]
-        if rest and rest[0] == "--":
-            rest = rest[1:]
-        sys.path.insert(0, ROOT)
-        return _child(module, index, rest, trace)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="dotted module names (default: all)")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
@@ -382,6 +491,7 @@ def main(argv=None):
                 print(f"{index:4d} {mutant_key(module, lines, lineno, description)}")
         return 0
     os.makedirs(args.out, exist_ok=True)
+    _preload()
     only = {int(i) for i in args.only.split(",")} if args.only else None
     summaries = []
     for module in modules:
