@@ -57,3 +57,43 @@ def test_completion_modes():
     assert XBlockCompletionMode.get_mode(TopicBlock) == XBlockCompletionMode.COMPLETABLE
     assert TopicBlock.has_custom_completion is True
     assert XBlockCompletionMode.get_mode(ProgressBlock) == XBlockCompletionMode.EXCLUDED
+
+
+def test_case_studies_for_the_mobile_apps_reveal_nothing_before_a_choice(make_block):
+    block = make_block(f'<elsx_topic topic_id="{TOPIC}"/>', "learner-1")
+    topic = block.topic()
+    data = block.student_view_data()
+    assert topic.scenarios and data["case_study_handler"] == "choose_scenario"
+    assert [s["id"] for s in data["case_studies"]] == [s.id for s in topic.scenarios]
+    text = json.dumps(data)
+    for scenario in topic.scenarios:
+        assert scenario.debrief_html not in text
+        for stage in scenario.stages:
+            for choice in stage.choices:
+                assert choice.consequence not in text
+    first = data["case_studies"][0]["stages"][0]
+    assert first["situation"] == topic.scenarios[0].stages[0].situation
+    # No flag says which choice is recommended, at any stage of any case study.
+    assert all(set(choice) == {"id", "text"} for study in data["case_studies"] for stage in study["stages"]
+               for choice in stage["choices"])
+
+
+def test_choosing_a_case_study_stage_answers_the_mobile_apps_with_data(make_block):
+    block = make_block(f'<elsx_topic topic_id="{TOPIC}"/>', "learner-1")
+    scenario = block.topic().scenarios[0]
+    stage, last = scenario.stages[0], scenario.stages[-1]
+    choice = next(c for c in stage.choices if not c.recommended)
+    body = {"scenario": scenario.id, "stage": stage.id, "choice": choice.id}
+    status, first = call(block, "choose_scenario", body)
+    assert status == 200, first
+    recommended = next(c for c in stage.choices if c.recommended)
+    assert (first["consequence"], first["recommended"]) == (choice.consequence, recommended.id)
+    assert first["next_stage"] == scenario.stages[1].id and first["done"] is False and first["debrief_html"] == ""
+    status, again = call(block, "choose_scenario", body)  # the same decision again: the same answer
+    assert status == 200 and again["consequence"] == choice.consequence
+    for later in scenario.stages[1:]:
+        status, reply = call(block, "choose_scenario",
+                             {"scenario": scenario.id, "stage": later.id, "choice": later.choices[0].id})
+        assert status == 200, reply
+    assert reply["done"] is True and reply["next_stage"] is None and reply["debrief_html"] == scenario.debrief_html
+    assert last.choices[0].consequence == reply["consequence"]

@@ -139,6 +139,8 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, TopicActivitiesMixin, X
                            "options": [{"id": o.id, "text": o.text} for o in q.options]} for q in topic.questions],
             "pass_mark": self.effective_pass_mark(),
             "reflection_prompt": topic.reflection_prompt,
+            "case_studies": self.case_studies_data(topic),
+            "case_study_handler": "choose_scenario",
             "state_handler": "learner_state",
             # The same heartbeats the web page sends (docs/engagement.md): POST to the heartbeat handler.
             "heartbeat": {"handler": "heartbeat", **self._heartbeat_args()},
