@@ -293,4 +293,6 @@ def test_the_learner_sees_the_schedule_due_dates_and_a_resume_link(sized_page, s
     assert progress.locator(".elsx-week__due").count() == 6 and progress.locator(".elsx-week__due").first.is_visible()
     resume = progress.get_by_role("link", name="Resume — Topic 4")
     assert resume.is_visible() and resume.get_attribute("href").endswith(get_curriculum().topics[3].id)
+    colours = resume.evaluate("(el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]")
+    assert colours == ["rgb(255, 255, 255)", "rgb(11, 79, 156)"], f"the Resume text is not white on blue: {colours}"
     assert_accessible(page, f"progress block with the schedule at {page.viewport_name}")
