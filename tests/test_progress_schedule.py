@@ -5,10 +5,12 @@ import pytest
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
+from elsx.blocks.cohort import CohortBlock
 from elsx.cohort import starts
 from elsx.cohort.models import CohortStart
 from elsx.curriculum import get_curriculum
 from elsx.errors import InvalidInput
+from tests.certificates_helpers import media  # noqa: F401  the fixture
 from tests.cohort_helpers import STAFF
 from tests.conftest import COURSE, call, complete_topic, render
 
@@ -140,3 +142,14 @@ def test_studio_save_and_staff_render_of_the_cohort_block_write_the_record(make_
     assert starts.get(COURSE) == started(5)
     status, _payload = call(block, "submit_studio_edits", {"values": {"cohort_start": ""}, "defaults": []})
     assert status == 200 and starts.get(COURSE) is None
+
+
+def test_the_demo_seed_records_the_demo_cohorts_start(media):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from elsx.cohort.seed import default_start
+    call_command("elsx_seed_demo", stdout=StringIO())
+    assert starts.get(COURSE) == default_start() == started(24)
+    assert f'cohort_start="{started(24).isoformat()}"' in CohortBlock.workbench_scenarios()[0][1]
