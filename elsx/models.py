@@ -190,7 +190,7 @@ from elsx.evaluation.models import EvaluationCompletion, EvaluationResponse  # n
 from elsx.affirmation.models import Affirmation  # noqa: E402,F401
 from elsx.review.models import ReviewSubmission  # noqa: E402,F401
 from elsx.audit.models import AuditEntry  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
-from elsx.cohort.models import ExportLink  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from elsx.cohort.models import CohortStart, ExportLink  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from elsx.nudges.models import NudgeLog  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from elsx.agency.models import Agency, AgencyLearner, Attestation, AttestationLog  # noqa: E402,F401
 from elsx.engagement.models import EngagedDay, EngagementClock  # noqa: E402,F401

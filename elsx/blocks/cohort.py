@@ -7,7 +7,6 @@ budget and the meaning of each status.
 import itertools
 import logging
 from dataclasses import replace
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.utils import timezone
@@ -24,7 +23,7 @@ from xblock.validation import ValidationMessage
 
 from elsx import compat, conf, events, templating
 from elsx.blocks.base import ElsxBlockMixin, file_chunks, json_handler, json_response, query_params
-from elsx.cohort import certs, exports, jobs, links, missing, query
+from elsx.cohort import certs, exports, jobs, links, missing, query, seed, starts
 from elsx.cohort import params as grid_params
 from elsx.cohort.schedule import Schedule, parse_start
 from elsx.curriculum import get_curriculum
@@ -57,6 +56,12 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         if not self._start_is_valid():
             log.warning("elsx: cohort block %s has an invalid start date; schedule off", self.scope_ids.usage_id)
         return Schedule.build_or_unset(self.cohort_start, now=now)
+
+    def _record_start(self, schedule):
+        # Catches up the course record when the setting reached the LMS without a Studio save here
+        # (an import, or a publish after the save); an unset or bad setting leaves the record as it is.
+        if schedule.start is not None and starts.get(self.course_key()) != schedule.start:
+            starts.record(self.course_key(), schedule.start)
 
     def _start_is_valid(self):
         try:
@@ -121,6 +126,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
             # Nothing about the cohort is read for a non-staff user.
             return self.fragment("elsx/message.html", {"message": _("This dashboard is for course staff.")})
         schedule = self.schedule()
+        self._record_start(schedule)
         params = grid_params.GridParams()
         context = self._base_context(schedule)
         context.update(self._dashboard_payload(schedule, params))
@@ -377,11 +383,14 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
         labels = {"display_name": _("Display name"), "cohort_start": _("Cohort start date")}
         values = {name: clean_text(value, name, labels[name], required=False) for name, value in values.items()}
         try:
-            return StudioEditableXBlockMixin.submit_studio_edits.__wrapped__(
+            result = StudioEditableXBlockMixin.submit_studio_edits.__wrapped__(
                 self, {"values": values, "defaults": defaults})
         except JsonHandlerError as exc:
             messages = exc.message.get("messages", []) if isinstance(exc.message, dict) else [{"text": exc.message}]
             raise InvalidInput(" ".join(str(message.get("text", "")) for message in messages)) from None
+        # The mixin validated and saved the field, so it parses; clearing it clears the course record.
+        starts.record(self.course_key(), self.cohort_start)
+        return result
 
     def validate_field_data(self, validation, data):
         try:
@@ -394,7 +403,7 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
     @staticmethod
     def workbench_scenarios():
         """Open with ?student=instructor (staff in the demo settings); seed with elsx_seed_cohort."""
-        start = (timezone.localdate() - timedelta(days=24)).isoformat()
+        start = seed.default_start().isoformat()
         return [("ELSX Instructor: cohort dashboard",
                  f'<elsx_cohort display_name="Cohort dashboard" cohort_start="{start}"/>')]
 

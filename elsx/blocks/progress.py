@@ -1,4 +1,6 @@
 """The progress block: the learner's six weeks, hours earned and what remains."""
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _  # field labels are built at import time
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
@@ -8,6 +10,7 @@ from elsx import compat, eligibility, estimates, olx, templating
 from elsx.engagement.api import duration_words
 from elsx.blocks.base import ElsxBlockMixin, json_handler, safe_view_data
 from elsx.certificates import api as certificates
+from elsx.cohort import starts
 from elsx.curriculum import get_curriculum
 from elsx.validation import require_keys
 
@@ -40,6 +43,7 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "percent": percent,
             "next_topic": next_topic,
             "next_url": urls[next_topic.id] if next_topic else "",
+            "started": any(state.status != "not_started" for _week, items in progress.weeks for _topic, state in items),
             "topic_urls": urls,
             "link_target": compat.link_target(),
             "certificate_state": certificates.certificate_state(course_key, learner.id, status)
@@ -50,6 +54,7 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
             "engaged": {topic.id: duration_words(state.engaged_seconds)
                         for _week, items in progress.weeks for topic, state in items},
             "engaged_total": duration_words(progress.engaged_seconds),
+            "schedule": _schedule_context(course_key, curriculum),
         }
 
     @XBlock.supports("multi_device")
@@ -90,6 +95,7 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
                 for week, items in progress.weeks
             ],
             "eligible": ctx["eligibility"].eligible,
+            "schedule": _schedule_data(ctx["schedule"]),
         }
 
     @json_handler(records=False)
@@ -101,3 +107,22 @@ class ProgressBlock(ElsxBlockMixin, XBlock):
     @staticmethod
     def workbench_scenarios():
         return []
+
+
+def _schedule_context(course_key, curriculum):
+    """Where the cohort's calendar stands, or None when the course records no usable start date."""
+    schedule = starts.schedule(course_key, curriculum=curriculum)
+    if schedule.start is None:
+        return None
+    # Week N is due at the end of its last day (due_date is the first day it is overdue).
+    return {"start": schedule.start, "week": schedule.current_week, "weeks": schedule.week_count,
+            "topics_due": schedule.topics_due, "ended": schedule.current_week > schedule.week_count,
+            "due": {number: schedule.due_date(number) - timedelta(days=1) for number, _topics in schedule.weeks}}
+
+
+def _schedule_data(schedule):
+    if schedule is None:
+        return None
+    return {"start": schedule["start"].isoformat(), "week": schedule["week"], "weeks": schedule["weeks"],
+            "topics_due": schedule["topics_due"],
+            "due": {str(number): day.isoformat() for number, day in schedule["due"].items()}}

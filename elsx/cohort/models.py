@@ -17,3 +17,12 @@ class ExportLink(models.Model):
 
     def __str__(self):
         return f"{self.kind} export link for {self.course_key}"
+
+
+class CohortStart(models.Model):
+    """The course's cohort start, copied from the cohort block's setting so learner blocks can read it."""
+    course_key = models.CharField(max_length=255, unique=True)
+    start = models.DateField()
+
+    def __str__(self):
+        return f"{self.course_key} cohort starts {self.start.isoformat()}"

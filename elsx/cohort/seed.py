@@ -133,6 +133,11 @@ def delete_seeded(course_key):
     return counts
 
 
+def default_start(now=None):
+    """The demo cohort's start: 24 days ago, so the cohort is in week 4."""
+    return timezone.localdate(now) - timedelta(days=24)
+
+
 def seed_cohort(course_key, learners, start=None, now=None, seed=2026, certificates="auto"):
     """Create `learners` seeded learners for course_key (replacing earlier seeded ones).
 
@@ -142,7 +147,7 @@ def seed_cohort(course_key, learners, start=None, now=None, seed=2026, certifica
     """
     now = now or timezone.now()
     curriculum = get_curriculum()
-    start = start or (timezone.localdate(now) - timedelta(days=24))
+    start = start or default_start(now)
     schedule = Schedule.build(start, now=now, curriculum=curriculum)
     topics = list(curriculum.topics)
     rng = random.Random(seed)

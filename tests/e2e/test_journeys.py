@@ -278,3 +278,21 @@ def test_a_topic_page_on_a_phone_puts_the_topic_first_under_a_compact_summary(co
     page.locator(".elsx-topic").first.wait_for()
     assert page.locator('.elsx-progress [data-region="all-topics"]').evaluate("(el) => el.open")
     assert page.locator('.elsx-progress [data-region="this-topic"]').is_hidden()
+
+
+def test_the_learner_sees_the_schedule_due_dates_and_a_resume_link(sized_page, server):
+    # The seed records the demo cohort's start (24 days ago: week 4); "partway" has finished 3 topics.
+    from elsx.curriculum import get_curriculum  # pylint: disable=import-outside-toplevel
+    due = sum(len(week.topics) for week in get_curriculum().weeks[:3])
+    page = sized_page
+    page.goto(server.scenario("elsx_topic.0", "partway"))
+    progress = page.locator(".elsx-progress")
+    progress.wait_for()
+    line = progress.locator(".elsx-progress__schedule")
+    assert line.inner_text().strip() == f"Week 4 of 6 — topics 1–{due} are due; you have finished 3."
+    assert progress.locator(".elsx-week__due").count() == 6 and progress.locator(".elsx-week__due").first.is_visible()
+    resume = progress.get_by_role("link", name="Resume — Topic 4")
+    assert resume.is_visible() and resume.get_attribute("href").endswith(get_curriculum().topics[3].id)
+    colours = resume.evaluate("(el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]")
+    assert colours == ["rgb(255, 255, 255)", "rgb(11, 79, 156)"], f"the Resume text is not white on blue: {colours}"
+    assert_accessible(page, f"progress block with the schedule at {page.viewport_name}")

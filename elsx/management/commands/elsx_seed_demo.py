@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from elsx import conf, progress, reflection
+from elsx.cohort import starts
+from elsx.cohort.seed import default_start
 from elsx.engagement import api as engagement
 from elsx.curriculum import get_curriculum
 from elsx.learners import Learner
@@ -96,6 +98,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo learners: '{FINISHED.id}' has completed all {len(topics)} topics"
                           f"{' (capstone accepted, final passed, evaluation answered)' if conf.get('COMMISSION') else ''}"
                           f"; '{PARTWAY.id}' has completed 3.")
+        # The demo cohort block's start, so the learners' progress blocks show the schedule before staff open it.
+        starts.record(course_key, default_start())
         from elsx.agency.seed import seed_agencies
         if seed_agencies(course_key):
             self.stdout.write("Demo agencies: one at each readiness state (open the agency readiness scenario).")
