@@ -317,3 +317,11 @@ def test_a_certificate_prints_in_its_claim_language(stub_pdf):
     cert = _issued()
     cert.language = "es-419"
     assert 'lang="es-419"' in api.prepare_document(cert).html
+
+
+def test_claimed_without_certificate_is_who_bulk_issuance_would_consider(stub_pdf):
+    _claimed("issued", "waiting", "retiree")
+    complete_topics("unclaimed")
+    api.issue(COURSE, "issued")
+    retire_learner("retiree", COURSE)
+    assert list(api.claimed_without_certificate(COURSE).values_list("learner_id", flat=True)) == ["waiting"]
