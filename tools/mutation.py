@@ -43,7 +43,7 @@ MODULES = {
     "elsx.cohort.exports": ["tests/test_cohort_export_states.py", "tests/test_cohort_exports.py"],
     "elsx.certificates.api": ["tests/test_certificates_api_units.py", "tests/test_certificate_states.py",
                               "tests/test_certificates_api.py", "tests/hostile/test_revocation.py",
-                              "tests/test_affirmation.py"],
+                              "tests/test_affirmation.py", "tests/test_certificates_api_paths.py"],
 }
 
 CMP_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
