@@ -38,6 +38,7 @@ MODULES = {
     "elsx.certificates.numbers": ["tests/test_certificates_numbers.py"],
     "elsx.eligibility": ["tests/test_eligibility.py", "tests/test_eligibility_states.py"],
     "elsx.cohort.schedule": ["tests/test_cohort_schedule.py"],
+    "elsx.cohort.query": ["tests/test_cohort_query.py", "tests/test_cohort_block.py"],
     "elsx.progress": ["tests/test_progress_api.py", "tests/test_eligibility.py", "tests/test_eligibility_states.py",
                       "tests/test_engagement.py", "tests/test_review.py"],
     "elsx.cohort.exports": ["tests/test_cohort_export_states.py", "tests/test_cohort_exports.py"],
