@@ -9,16 +9,12 @@ attempt, answers the course evaluation, and claims the certificate only after
 affirming. The facilitator downloads the training file, which opens.
 """
 import io
-import os
-import signal
-import subprocess
-import sys
 import zipfile
 
 import pytest
 
-from tests.e2e.conftest import (HERE, VIEWPORT, Server, _free_port, _wait_until_up,
-                                assert_accessible, skip_module_without_browser, tab_to)
+from tests.e2e.conftest import (HERE, INSTANT_ENV, VIEWPORT, assert_accessible, run_server,
+                                skip_module_without_browser, tab_to)
 
 skip_module_without_browser()
 
@@ -29,35 +25,10 @@ CAPSTONE_NUMBER = 10
 
 @pytest.fixture(scope="module")
 def commission_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("elsx-e2e-commission")
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
     # Seat-time minimums off, as for the other browser journeys (tests/e2e/conftest.py): this walks the rules.
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="elsx.demo.settings", ELSX_VAR=str(folder),
-               ELSX_DEMO_MINUTES_PER_HOUR="0", ELSX_DEMO_SECTION_SHARE="0",
-               ELSX_DB=str(folder / "e2e.sqlite3"), ELSX_VERIFY_BASE_URL=base_url, PYTHONUNBUFFERED="1",
-               ELSX_COMMISSION="1")
-    env.pop("ELSX_DB_ENGINE", None)
-    seeded = subprocess.run([sys.executable, str(HERE / "seed_commission.py")], cwd=folder, env=env,
-                            capture_output=True, text=True, timeout=300, check=False)
-    if seeded.returncode != 0:
-        raise RuntimeError(f"seeding failed:\n{seeded.stderr[-4000:]}")
-    log_path = folder / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_until_up(base_url + "/", process, log_path)
-        yield Server(base_url, folder, env)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+    yield from run_server(tmp_path_factory.mktemp("elsx-e2e-commission"),
+                          {**INSTANT_ENV, "ELSX_COMMISSION": "1"},
+                          [str(HERE / "seed_commission.py")])
 
 
 @pytest.fixture(scope="module")
