@@ -121,6 +121,30 @@ def test_rules_come_from_settings(db, settings):
     assert api.rules(questions=20, pass_mark=90, max_attempts=1, wait_minutes=0) == api.Rules(20, 90, 1, 0)
 
 
+
+def test_more_questions_than_the_bank_holds_is_the_bank_everywhere(make_block, settings):
+    """A block asking for 200 from a 50-question bank: the rules, the page, max_score() and the attempt agree."""
+    size = len(api.bank())
+    settings.ELSX = {"FINAL_QUESTIONS": 200}
+    assert api.rules().questions == size and api.rules(questions=size - 1).questions == size - 1
+    block = make_block('<elsx_final question_count="200"/>', "learner-1")
+    complete_topics("learner-1")
+    assert block.max_score() == size
+    assert f"{size} questions drawn from every topic" in render(block)
+    status, body = call(block, "start", {})
+    assert status == 200, body
+    assert FinalAttempt.objects.get().total == size == block.max_score()
+
+
+def test_an_unloadable_bank_leaves_the_rules_as_set(monkeypatch, settings):
+    from elsx.curriculum import CurriculumError
+
+    def broken():
+        raise CurriculumError("no bank")
+    monkeypatch.setattr(api, "bank", broken)
+    settings.ELSX = {"FINAL_QUESTIONS": 30}
+    assert api.rules().questions == 30 and api.unavailable()
+
 # --- the block -----------------------------------------------------------------
 
 def test_block_never_sends_the_key_or_explanations(make_block):

@@ -49,8 +49,14 @@ def rules(questions=0, pass_mark=0, max_attempts=0, wait_minutes=-1):
     def pick(value, name, low, high):
         value = value if isinstance(value, int) and low <= value <= high else conf.get(name)
         return max(low, min(high, int(value)))
+    questions = pick(questions or None, "FINAL_QUESTIONS", 1, 200)
+    try:
+        # draw() can't hold more than the bank has: the page, max_score() and the training file say so too.
+        questions = min(questions, len(bank()))
+    except CurriculumError:
+        pass  # unavailable() says why; nothing is drawn
     return Rules(
-        questions=pick(questions or None, "FINAL_QUESTIONS", 1, 200),
+        questions=questions,
         pass_mark=pick(pass_mark or None, "FINAL_PASS_MARK", 1, 100),
         max_attempts=pick(max_attempts or None, "FINAL_MAX_ATTEMPTS", 1, 100),
         wait_minutes=pick(wait_minutes if wait_minutes >= 0 else None, "FINAL_WAIT_MINUTES", 0, 60 * 24 * 365),
