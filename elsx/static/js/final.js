@@ -48,7 +48,11 @@ function ElsxFinal(runtime, element) {
     } else if (region === "grant") {
       event.preventDefault();
       send(form, "grant_attempt", {learner_id: form.elements.learner_id.value, reason: form.elements.reason.value},
-        function (body) { common.fill(form, "grant-status", "").textContent = body.message; form.reset(); });
+        function (body) {
+          common.fill(form, "grant-status", "").textContent = body.message;
+          common.fill(root, "grant-log", body.grants_html);
+          form.reset();
+        });
     }
   });
 }
