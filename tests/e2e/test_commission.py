@@ -26,9 +26,9 @@ CAPSTONE_NUMBER = 10
 @pytest.fixture(scope="module")
 def commission_server(tmp_path_factory):
     # Seat-time minimums off, as for the other browser journeys (tests/e2e/conftest.py): this walks the rules.
-    yield from run_server(tmp_path_factory.mktemp("elsx-e2e-commission"),
-                          {**INSTANT_ENV, "ELSX_COMMISSION": "1"},
-                          [str(HERE / "seed_commission.py")])
+    with run_server(tmp_path_factory.mktemp("elsx-e2e-commission"), {**INSTANT_ENV, "ELSX_COMMISSION": "1"},
+                    [str(HERE / "seed_commission.py")]) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
