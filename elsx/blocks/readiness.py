@@ -134,7 +134,9 @@ class ReadinessBlock(ElsxBlockMixin, XBlock):
         return view
 
     def _rows_html(self, view=None):
-        return {"html": templating.render("elsx/readiness_rows.html", self._staff_rows(view))}
+        rows = self._staff_rows(view)
+        # The page shown (a number past the end is the last page): Next and Previous step from it.
+        return {"html": templating.render("elsx/readiness_rows.html", rows), "page": rows["page"].number}
 
     def _staff_context(self):
         context = self._staff_rows()

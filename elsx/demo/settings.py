@@ -89,7 +89,9 @@ if os.environ.get("ELSX_COMMISSION"):
 for _name, _key, _type in (("ELSX_DEMO_MINUTES_PER_HOUR", "MIN_ENGAGED_MINUTES_PER_CREDIT_HOUR", float),
                            ("ELSX_DEMO_SECTION_SHARE", "SECTION_READ_SHARE", float),
                            ("ELSX_DEMO_HEARTBEAT_SECONDS", "HEARTBEAT_SECONDS", int),
-                           ("ELSX_DEMO_IDLE_SECONDS", "IDLE_CUTOFF_SECONDS", int)):
+                           ("ELSX_DEMO_IDLE_SECONDS", "IDLE_CUTOFF_SECONDS", int),
+                           # a short staff agency page, to try the pager with the demo's five agencies
+                           ("ELSX_DEMO_AGENCY_PAGE_SIZE", "AGENCY_PAGE_SIZE", int)):
     if os.environ.get(_name):
         ELSX[_key] = _type(os.environ[_name])
 # Browser tests move the engagement clock by writing seconds into this file (elsx.demo.clock).

@@ -38,45 +38,59 @@ function ElsxReadiness(runtime, element) {
     if (handler === "merge" || handler === "membership") { data.view = view; }
     return data;
   }
-  var busy = false;
+  // One request at a time, in the order asked: a click while another is on its way waits, never drops.
+  var queue = Promise.resolve();
+  function enqueue(send) {
+    queue = queue.then(send, send).then(null, function () { return {ok: false, body: {}}; });
+    return queue;
+  }
   root.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-handler]");
     if (!form) { return; }
     event.preventDefault();
-    if (busy) { return; }
-    busy = true;
-    C.clearError(root);
+    var submitter = event.submitter;
     var handler = form.getAttribute("data-handler");
-    var sent;
-    if (handler === "upload_policy") {
-      var input = form.querySelector('input[type="file"]');
-      if (!input.files.length) { busy = false; C.showError(root, gettext("Choose a file to upload.")); return; }
-      sent = C.postFile(runtime, element, handler, input.name, input.files[0]);
-    } else {
-      sent = C.post(runtime, element, handler, payload(form, event.submitter));
+    if (handler === "upload_policy" && !form.querySelector('input[type="file"]').files.length) {
+      C.showError(root, gettext("Choose a file to upload."));
+      return;
     }
-    sent.then(function (result) {
-      busy = false;
+    // The payload is read when the request goes, so it carries the staff table's latest view.
+    enqueue(function () {
+      C.clearError(root);
+      if (handler === "upload_policy") {
+        var input = form.querySelector('input[type="file"]');
+        return C.postFile(runtime, element, handler, input.name, input.files[0]);
+      }
+      return C.post(runtime, element, handler, payload(form, submitter));
+    }).then(function (result) {
       if (!result.ok) { C.showError(root, result.body.error); return; }
       var target = handler === "link" || handler === "attest" || handler === "upload_policy" ? "body" : "rows";
       C.fill(root, target, result.body.html);
       C.region(root, "status").textContent = gettext("Saved.");
-    }, function () { busy = false; C.showError(root); });
+    });
   });
   root.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-page]");
-    if (!button || busy) { return; }
-    busy = true;
-    C.clearError(root);
-    var next = {};
-    Object.keys(view).forEach(function (key) { next[key] = view[key]; });
-    next.page = parseInt(button.getAttribute("data-page"), 10);
-    C.post(runtime, element, "agencies", next).then(function (result) {
-      busy = false;
+    if (!button) { return; }
+    // Next and Previous step from the page shown when the request goes, so two quick presses go two pages.
+    var page = button.getAttribute("data-page");
+    var step = button.getAttribute("data-step");
+    enqueue(function () {
+      C.clearError(root);
+      var next = {};
+      Object.keys(view).forEach(function (key) { next[key] = view[key]; });
+      next.page = Math.max(1, step ? (view.page || 1) + parseInt(step, 10) : parseInt(page, 10));
+      return C.post(runtime, element, "agencies", next).then(function (result) {
+        if (result.ok) { view = next; view.page = result.body.page || next.page; }
+        return result;
+      });
+    }).then(function (result) {
       if (!result.ok) { C.showError(root, result.body.error); return; }
-      view = next;
       C.fill(root, "rows", result.body.html);
-    }, function () { busy = false; C.showError(root); });
+      // The pressed button was replaced, so focus fell to the body: it goes to the new page's count.
+      var count = root.querySelector('[data-region="rows-count"]');
+      if (count && (!document.activeElement || document.activeElement === document.body)) { count.focus(); }
+    });
   });
   var timer = null;
   root.addEventListener("input", function (event) {
