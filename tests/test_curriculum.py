@@ -393,7 +393,7 @@ def test_a_topic_short_of_its_credited_hours_fails_the_check(broken, capsys):
 
 
 def test_schedule_runs_as_documented_without_django_settings():
-    """`python -m elsx.curriculum schedule` as the README gives it: no settings module, the defaults' schedule,
+    """`python -m elsx.curriculum schedule` as docs/commission.md gives it: no settings module, the defaults' schedule,
     and a course total at or above the 550 minutes 11 credit hours need."""
     import os
     import re

@@ -31,7 +31,7 @@ class TopicBlock(ElsxBlockMixin, CompletableXBlockMixin, TopicActivitiesMixin, X
     # Author overrides; empty means "as in the curriculum".
     title = String(display_name=_("Title"), default="", scope=Scope.content)
     summary = String(display_name=_("Summary"), default="", scope=Scope.content)
-    # 0: the week in modules/outline.xml. A number relabels this block only (README: Studio authoring).
+    # 0: the week in modules/outline.xml. A number relabels this block only (docs/authoring.md: Studio authoring).
     week = Integer(display_name=_("Week"), default=0, scope=Scope.content)
     hours = String(display_name=_("Credit hours"), default="", scope=Scope.content)
     objectives = List(display_name=_("Learning objectives"), default=[], scope=Scope.content)

@@ -1,7 +1,7 @@
 """Seat time in Chromium: engaged time rises while a learner works, stops when they go idle or
 hide the page, and a learner who rushes through cannot complete a topic until the time is there.
 
-This module's own server runs with the seat-time rules on, shortened the way the README says a
+This module's own server runs with the seat-time rules on, shortened the way docs/development.md says a
 demo shortens them: 2 engaged minutes per credit hour (a 1-hour topic needs 2 minutes), a
 60-second idle cutoff, the 30-second heartbeat. Sections count as read on opening here
 (the reading share is unit-tested), so the minimum time is the one thing a rusher lacks.
