@@ -16,8 +16,8 @@ what other modules' editors show.
 """
 import pytest
 
-from tests.e2e.conftest import INSTANT_ENV, Screenshots, assert_accessible, browser_skip_reason, run_server, \
-    skip_module_without_browser, unlabelled_fields
+from tests.e2e.conftest import Screenshots, assert_accessible, own_server, skip_module_without_browser, \
+    unlabelled_fields
 from tests.e2e.test_studio_editor import near, studio_url
 
 skip_module_without_browser()
@@ -28,8 +28,7 @@ PHONE = {"width": 390, "height": 844}
 # The narrowest a text field may be on a phone, as a share of the screen: the option fields, nested three
 # lists deep, had 44% before the editor's lists were indented less on small screens.
 MIN_FIELD_SHARE = 0.6
-MIGRATE_ONLY = ["-c", "import django; django.setup(); from django.core.management import call_command; "
-                      "call_command('migrate', run_syncdb=True, verbosity=0)"]
+MIGRATE_ONLY = ["-m", "django", "migrate", "--run-syncdb", "-v", "0"]
 
 LAYOUT = """(scope) => {
     const root = document.querySelector(scope);
@@ -43,7 +42,9 @@ LAYOUT = """(scope) => {
     root.querySelectorAll('*').forEach((el) => {
         const r = el.getBoundingClientRect();
         if (!r.width && !r.height) return;  // hidden
-        if (r.right > right + 0.5 || r.left < left - 0.5) outside.push(`${name(el)} ${Math.round(r.left)}..${Math.round(r.right)}`);
+        if (r.right > right + 0.5 || r.left < left - 0.5) {
+            outside.push(`${name(el)} ${Math.round(r.left)}..${Math.round(r.right)}`);
+        }
         const s = getComputedStyle(el);
         if (!['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) && s.overflowX !== 'visible'
             && el.scrollWidth > el.clientWidth + 1) clipped.push(name(el));
@@ -64,10 +65,7 @@ LAYOUT = """(scope) => {
 
 @pytest.fixture(scope="module")
 def studio_server(tmp_path_factory):
-    reason = browser_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    with run_server(tmp_path_factory.mktemp("elsx-studio-phone"), INSTANT_ENV, MIGRATE_ONLY) as running:
+    with own_server(tmp_path_factory, "elsx-studio-phone", MIGRATE_ONLY) as running:
         yield running
 
 
@@ -77,7 +75,7 @@ def check_state(page, state):
     assert layout["scrollWidth"] <= layout["innerWidth"], f"{state}: the page scrolls sideways: {layout}"
     assert layout["outside"] == [], f"{state}: past the editor's edge: {layout['outside']}"
     assert layout["clipped"] == [], f"{state}: text cut off inside a box: {layout['clipped']}"
-    assert layout["narrow"] == [], f"{state}: fields narrower than {MIN_FIELD_SHARE:.0%} of the screen: {layout['narrow']}"
+    assert layout["narrow"] == [], f"{state}: fields under {MIN_FIELD_SHARE:.0%} of the screen: {layout['narrow']}"
     assert layout["cut"] == [], f"{state}: a select's chosen option doesn't fit: {layout['cut']}"
 
 

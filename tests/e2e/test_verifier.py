@@ -15,8 +15,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import HERE, INSTANT_ENV, assert_accessible, browser_skip_reason, run_server, \
-    skip_module_without_browser
+from tests.e2e.conftest import HERE, assert_accessible, own_server, skip_module_without_browser
 
 skip_module_without_browser()
 
@@ -29,10 +28,7 @@ CORRECTED_NAME = "Jon Smith"  # seed_verify.CORRECTED_NAME
 
 @pytest.fixture(scope="module")
 def verify_server(tmp_path_factory):
-    reason = browser_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    with run_server(tmp_path_factory.mktemp("elsx-verify"), INSTANT_ENV, [str(HERE / "seed_verify.py")]) as running:
+    with own_server(tmp_path_factory, "elsx-verify", [str(HERE / "seed_verify.py")]) as running:
         running.numbers = json.loads((running.folder / "numbers.json").read_text(encoding="utf-8"))
         yield running
 
