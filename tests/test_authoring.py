@@ -41,7 +41,7 @@ def test_studio_view_shows_every_field_prefilled(staff_block):
     assert 'data-name="objectives"' in html and 'data-name="summary"' in html
     assert html.count('data-item="section"') == len(topic.sections) + 1  # plus the template
     assert html.count('data-item="question"') == len(topic.questions) + 1
-    assert "As in the course outline (week 3)" in html
+    assert "Week 3 (from the outline)" in html
     assert topic.questions[0].explanation.replace('"', "&quot;")[:40] in html
 
 

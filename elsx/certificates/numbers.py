@@ -19,8 +19,23 @@ GROUP = 4
 RANDOM_BITS = RANDOM_LENGTH * 5
 
 
+NOT_TEXT = "not text"
+WRONG_LENGTH = "wrong length"
+BAD_CHARACTER = "character outside the alphabet"
+CHECK_FAILED = "check character does not match"
+
+
 class InvalidNumber(ValueError):
-    """Not a certificate number: wrong length, a character outside the alphabet, or a failed check."""
+    """Not a certificate number: wrong length, a character outside the alphabet, or a failed check.
+
+    reason is one of the constants above and canonical the text as far as it was normalized, so the
+    lookup form can say what is wrong with what the person typed.
+    """
+
+    def __init__(self, reason, canonical=""):
+        super().__init__(reason)
+        self.reason = reason
+        self.canonical = canonical
 
 
 def check_character(body):
@@ -43,14 +58,14 @@ def generate():
 def normalize(text):
     """The canonical form of text a person typed, or InvalidNumber."""
     if not isinstance(text, str):
-        raise InvalidNumber("not text")
+        raise InvalidNumber(NOT_TEXT)
     canonical = text.strip().upper().translate(_SEPARATORS).translate(_ALIASES)
     if len(canonical) != LENGTH:
-        raise InvalidNumber("wrong length")
+        raise InvalidNumber(WRONG_LENGTH, canonical)
     if any(char not in _VALUE for char in canonical):
-        raise InvalidNumber("character outside the alphabet")
+        raise InvalidNumber(BAD_CHARACTER, canonical)
     if check_character(canonical[:-1]) != canonical[-1]:
-        raise InvalidNumber("check character does not match")
+        raise InvalidNumber(CHECK_FAILED, canonical)
     return canonical
 
 

@@ -102,6 +102,19 @@ def _not_found_message():
              "and try again; letters may be typed in either case, and dashes are optional.")
 
 
+def _malformed_message(exc):
+    """What is wrong with a typed number, in words, for the error shown at the field."""
+    if exc.reason == numbers.WRONG_LENGTH:
+        return _("A certificate number has {length} letters and digits; this one has {count}. Dashes and "
+                 "spaces don't count.").format(length=numbers.LENGTH, count=len(exc.canonical))
+    if exc.reason == numbers.BAD_CHARACTER:
+        character = next(char for char in exc.canonical if char not in numbers.ALPHABET)
+        return _("A certificate number has only digits and the letters A to Z, never U; this one has "
+                 "“{character}”.").format(character=character)
+    return _("One character is mistyped, or two side by side are swapped: the last character doesn't match "
+             "the others. Compare the number with the certificate again.")
+
+
 @require_safe
 def verify_page(request, number):
     if rate_limited(request):
@@ -181,9 +194,10 @@ def verify_lookup(request):
     if typed:
         try:
             canonical = numbers.normalize(typed)
-        except numbers.InvalidNumber:
-            return _page("elsx/verify_error.html", {"title": _("Certificate not found"),
-                                                    "message": _not_found_message(), "number": typed},
+        except numbers.InvalidNumber as exc:
+            # Not a number at all: said at the field, with what is wrong (no lookup was made).
+            return _page("elsx/verify_error.html", {"title": _("Check the certificate number"), "message": "",
+                                                    "field_error": _malformed_message(exc), "number": typed},
                          status=404)
         return HttpResponseRedirect(reverse("elsx:verify", kwargs={"number": numbers.display(canonical)}))
     return _page("elsx/verify_error.html", {"title": _("Verify a certificate"), "message": "", "number": ""})

@@ -157,12 +157,20 @@ def run_server(folder, extra_env, prepare):
                 process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
+@contextmanager
+def own_server(tmp_path_factory, name, prepare, extra_env=None):
+    """In a fixture: a server on a database of its own (seeded by prepare), or the browser tests' skip."""
     reason = browser_skip_reason()
     if reason:
         pytest.skip(reason)
-    with run_server(tmp_path_factory.mktemp("elsx-e2e"), INSTANT_ENV, [str(HERE / "seed.py")]) as running:
+    with run_server(tmp_path_factory.mktemp(name), INSTANT_ENV if extra_env is None else extra_env,
+                    prepare) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    with own_server(tmp_path_factory, "elsx-e2e", [str(HERE / "seed.py")]) as running:
         yield running
 
 
