@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from tests.e2e.conftest import (HERE, INSTANT_ENV, VIEWPORT, assert_accessible, run_server,
+from tests.e2e.conftest import (HERE, INSTANT_ENV, VIEWPORT, assert_accessible, own_server,
                                 skip_module_without_browser, tab_to)
 
 skip_module_without_browser()
@@ -26,8 +26,8 @@ CAPSTONE_NUMBER = 10
 @pytest.fixture(scope="module")
 def commission_server(tmp_path_factory):
     # Seat-time minimums off, as for the other browser journeys (tests/e2e/conftest.py): this walks the rules.
-    with run_server(tmp_path_factory.mktemp("elsx-e2e-commission"), {**INSTANT_ENV, "ELSX_COMMISSION": "1"},
-                    [str(HERE / "seed_commission.py")]) as running:
+    with own_server(tmp_path_factory, "elsx-e2e-commission", [str(HERE / "seed_commission.py")],
+                    {**INSTANT_ENV, "ELSX_COMMISSION": "1"}) as running:
         yield running
 
 

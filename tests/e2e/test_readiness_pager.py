@@ -3,7 +3,7 @@ rapid clicks all count, in order; focus lands on the new page's count; filters r
 every state, at 1280×800 and 390×844."""
 import pytest
 
-from tests.e2e.conftest import HERE, INSTANT_ENV, assert_accessible, run_server, skip_module_without_browser
+from tests.e2e.conftest import HERE, INSTANT_ENV, assert_accessible, own_server, skip_module_without_browser
 
 skip_module_without_browser()
 
@@ -15,8 +15,8 @@ SIZES = [{"width": 1280, "height": 800}, {"width": 390, "height": 844}]
 
 @pytest.fixture(scope="module")
 def pager_server(tmp_path_factory):
-    with run_server(tmp_path_factory.mktemp("elsx-e2e-pager"), {**INSTANT_ENV, "ELSX_DEMO_AGENCY_PAGE_SIZE": "2"},
-                    [str(HERE / "seed.py")]) as running:
+    with own_server(tmp_path_factory, "elsx-e2e-pager", [str(HERE / "seed.py")],
+                    {**INSTANT_ENV, "ELSX_DEMO_AGENCY_PAGE_SIZE": "2"}) as running:
         yield running
 
 
