@@ -6,11 +6,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from elsx import estimates, progress
+from elsx.affirmation import api as affirmation
 from elsx.cohort import query
 from elsx.cohort.params import GridParams
 from elsx.curriculum import get_curriculum
 from elsx.engagement.models import EngagementClock
-from elsx.models import LearnerProfile
+from elsx.learners import Learner
+from elsx.models import LearnerProfile, TopicProgress
 from tests.cohort_helpers import COURSE, add_learner, first_topics, schedule
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +87,7 @@ def test_engaged_under_selects_completers_strictly_under_the_minutes():
 
 
 def test_agency_suggestions_are_sorted_distinct_and_capped():
-    cap = query.AGENCY_SUGGESTIONS_MAX
+    cap = 500  # written out: reading query.AGENCY_SUGGESTIONS_MAX would follow a changed cap
     for index in range(cap + 1):
         add_learner(f"a{index:04d}", last_activity=False, agency=f"Agency {index:04d}")
     add_learner("same", last_activity=False, agency="Agency 0000")
@@ -120,3 +123,93 @@ def test_a_topic_never_opened_is_a_blank_not_started_cell():
     done = rows["one"].cells[0]
     assert (done.status, done.best_score, done.attempts, done.passed) == (query.CELL_COMPLETE, 100, 1, True)
     assert done.completed_at is not None and not done.failing
+
+
+def test_the_still_to_do_filter_leaves_out_who_met_the_requirement():
+    sched = schedule(24)
+    add_learner("affirmed", done=first_topics(1))
+    add_learner("not-yet", done=first_topics(1))
+    affirmation.record(COURSE, "affirmed")
+    rows = query.grid_page(COURSE, GridParams(missing="affirmation"), sched).rows
+    assert [row.learner_id for row in rows] == ["not-yet"]
+
+
+def test_started_counts_a_real_action_and_completion_not_a_visit():
+    sched = schedule(24)
+    curriculum = get_curriculum()
+    topic = curriculum.topic(first_topics(1)[0])
+    add_learner("done", done=first_topics(1))
+    for learner_id in ("visit-1", "visit-2", "read"):
+        add_learner(learner_id)
+        progress.record_visit(COURSE, Learner(id=learner_id, username=learner_id), topic)
+    progress.view_section(COURSE, Learner(id="read", username="read"), topic, topic.section_ids()[0])
+    stat = query.topic_stats(COURSE, sched, enrolled=4)[0]
+    assert stat.topic.id == topic.id
+    assert (stat.started, stat.completed, stat.failing, stat.rate) == (2, 1, 0, 25)
+
+
+def _wrong_answers(topic):
+    return {q.id: next(o.id for o in q.options if o.id != q.correct_option_id) for q in topic.questions}
+
+
+def test_the_topic_table_of_a_known_cohort():
+    sched = schedule(24)
+    first, untouched = sched.topics[0], sched.topics[1]
+    raw = estimates.topic_estimate(first).minutes
+    assert raw != estimates.round_minutes(raw)  # or the table could show the unrounded estimate unnoticed
+    for index in range(10):  # completers; engaged seconds written in descending order, so the query's are unsorted
+        add_learner(f"c{index}", done=(first.id,))
+        TopicProgress.objects.filter(learner_id=f"c{index}", topic_id=first.id).update(
+            engaged_seconds=60 * (10 - index))
+    add_learner("failing")
+    who = Learner(id="failing", username="failing")
+    assert not progress.submit_check(COURSE, who, first, _wrong_answers(first), 80).passed
+    TopicProgress.objects.filter(learner_id="failing").update(engaged_seconds=10_000)  # not a completer's time
+    stats = query.topic_stats(COURSE, sched, enrolled=11)
+    # 10 of 11 completed: 90.9%; best scores ten 100s and one 0: mean 90.9; median rank 5 and p10 rank 1 of ten.
+    assert stats[0] == query.TopicStat(
+        topic=first, started=11, completed=10, failing=1, mean_best=91, rate=91, engaged_median=300,
+        engaged_p10=60, estimate_minutes=estimates.round_minutes(raw))
+    assert stats[1] == query.TopicStat(
+        topic=untouched, started=0, completed=0, failing=0, mean_best=None, rate=0, engaged_median=None,
+        engaged_p10=None, estimate_minutes=estimates.round_minutes(estimates.topic_estimate(untouched).minutes))
+    assert query.topic_stats(COURSE, sched, enrolled=0)[0].rate == 0
+
+
+def test_percentile_is_the_nearest_rank():
+    assert query.percentile([7], 10) == 7 and query.percentile([3, 8], 50) == 3
+    assert query.percentile(list(range(1, 11)), 10) == 1 and query.percentile(list(range(1, 11)), 50) == 5
+    assert query.percentile(list(range(1, 102)), 50) == 51  # rank ceil(50.5)
+    assert query.percentile(list(range(1, 11)), 100) == 10 and query.percentile([], 50) is None
+
+
+def test_in_progress_cells_say_whether_the_check_is_failing():
+    sched = schedule(24)
+    topic = sched.topics[0]
+    right = {q.id: q.correct_option_id for q in topic.questions}
+    wrong = _wrong_answers(topic)
+    half = {q.id: (right if index % 2 else wrong)[q.id] for index, q in enumerate(topic.questions)}
+    assert len(topic.questions) % 2 == 0  # so half right is 50%
+    for learner_id, answers in [("zero", wrong), ("half", half), ("passed", right), ("reading", None)]:
+        add_learner(learner_id)
+        who = Learner(id=learner_id, username=learner_id)
+        if answers is None:
+            progress.view_section(COURSE, who, topic, topic.section_ids()[0])
+        else:
+            progress.submit_check(COURSE, who, topic, answers, 80)
+    add_learner("done", done=(topic.id,))
+    add_learner("never", last_activity=False)
+    add_learner("visited")
+    progress.record_visit(COURSE, Learner(id="visited", username="visited"), topic)  # opening starts nothing
+    cells = {row.learner_id: row.cells[0] for row in query.grid_page(COURSE, GridParams(), sched).rows}
+    found = {learner_id: (cell.status, cell.failing, cell.label) for learner_id, cell in cells.items()}
+    assert found == {
+        "zero": ("in_progress", True, "In progress, check not passed (best 0%)"),
+        "half": ("in_progress", True, "In progress, check not passed (best 50%)"),
+        "passed": ("in_progress", False, "In progress"),
+        "reading": ("in_progress", False, "In progress"),
+        "done": ("complete", False, "Complete"),
+        "never": ("not_started", False, "Not started"),
+        "visited": ("not_started", False, "Not started"),
+    }
+    assert (cells["passed"].passed, cells["zero"].passed, cells["done"].passed) == (True, False, True)

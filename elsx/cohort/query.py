@@ -238,7 +238,7 @@ class Cell:
 
     @property
     def failing(self):
-        return self.status == CELL_IN_PROGRESS and bool(self.attempts) and not self.passed
+        return self.status == CELL_IN_PROGRESS and self.attempts > 0 and not self.passed
 
     def text(self, labels):
         if self.failing:
