@@ -22,7 +22,7 @@ Retired learners stay in the counts (they did the work) and show as
 "Retired learner": their personal data is gone. Leaving them in also keeps
 the count index-only (a retired_at test would read every row).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (Avg, BooleanField, Case, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q,
@@ -77,7 +77,7 @@ def status_q(status, schedule, course_key):
     if status == COMPLETED:
         return Q(completed_at__isnull=False) | Exists(valid_certificate(course_key))
     if status == CERTIFIED:
-        return Q(Exists(valid_certificate(course_key)))
+        return Exists(valid_certificate(course_key))
     raise ValueError(status)
 
 
@@ -132,23 +132,23 @@ def is_inactive(completed_at, last_activity_at, schedule):
 
 @dataclass
 class Summary:
-    roster: int = 0
-    enrolled: int = 0
-    not_started: int = 0
-    active: int = 0
-    on_track: int = 0
-    behind: int = 0
-    inactive: int = 0
-    completed: int = 0
-    certified: int = 0
-    hours: Decimal = Decimal("0")
-    certified_hours: Decimal = Decimal("0")
-    matching: int = 0
+    roster: int
+    enrolled: int
+    not_started: int
+    active: int
+    on_track: int
+    behind: int
+    inactive: int
+    completed: int
+    certified: int
+    hours: Decimal
+    certified_hours: Decimal
+    matching: int  # 0 without params
 
 
 def summary(course_key, schedule, params=None):
     """The summary bar in one aggregate query; `matching` counts the learners params selects."""
-    certified = Q(Exists(valid_certificate(course_key)))
+    certified = Exists(valid_certificate(course_key))
     not_done = Q(completed_at__isnull=True) & ~certified
     due = schedule.topics_due
     aggregates = {
@@ -160,30 +160,27 @@ def summary(course_key, schedule, params=None):
         "inactive": Count("pk", filter=_inactive_q(schedule)),
         "completed": Count("pk", filter=Q(completed_at__isnull=False) | certified),
         "certified": Count("pk", filter=certified),
-        "hours": Sum("hours_earned"),
-        "certified_hours": Sum("hours_earned", filter=certified),
+        # default: SUM over no rows is NULL; COALESCE keeps the DecimalField, so the sum stays a Decimal.
+        "hours": Sum("hours_earned", default=0),
+        "certified_hours": Sum("hours_earned", filter=certified, default=0),
     }
     if params is not None:
         aggregates["matching"] = Count("pk", filter=filter_q(params, schedule, course_key))
     found = roster(course_key).aggregate(**aggregates)
-    result = Summary(**{key: value or 0 for key, value in found.items()})
-    result.not_started = result.roster - result.enrolled
-    result.hours = Decimal(result.hours or 0)
-    result.certified_hours = Decimal(result.certified_hours or 0)
-    return result
+    return Summary(**dict({"matching": 0}, **found), not_started=found["roster"] - found["enrolled"])
 
 
 @dataclass
 class TopicStat:
     topic: object
-    started: int = 0
-    completed: int = 0
-    failing: int = 0  # attempted the knowledge check, not passed yet
-    mean_best: object = None  # percent, over learners who attempted
-    rate: int = 0  # percent of enrolled learners who completed it
-    engaged_median: object = None  # seconds, among learners who completed it
-    engaged_p10: object = None
-    estimate_minutes: int = 0
+    started: int
+    completed: int
+    failing: int  # attempted the knowledge check, not passed yet
+    mean_best: object  # percent, over learners who attempted (None: nobody did)
+    rate: int  # percent of enrolled learners who completed it
+    engaged_median: object  # seconds, among learners who completed it (None: nobody did)
+    engaged_p10: object
+    estimate_minutes: int
 
 
 def topic_stats(course_key, schedule, enrolled):
@@ -241,7 +238,7 @@ class Cell:
 
     @property
     def failing(self):
-        return self.status == CELL_IN_PROGRESS and bool(self.attempts) and not self.passed
+        return self.status == CELL_IN_PROGRESS and self.attempts > 0 and not self.passed
 
     def text(self, labels):
         if self.failing:
@@ -301,8 +298,8 @@ class Row:
     inactive: bool
     pace_week: object
     weeks_behind: int
-    retired: bool = False
-    cells: list = field(default_factory=list)
+    retired: bool
+    cells: list
     eligibility: object = None  # set by readers that need the requirements list (the roster CSV)
 
     @property
@@ -515,12 +512,12 @@ class LearnerDetail:
     pace_week: object
     cells: list  # (topic, TopicProgress or None)
     certificates: list
-    scenarios: list = ()  # (topic, [elsx.scenarios.api.Progress]) for topics with case studies
+    scenarios: list  # (topic, [elsx.scenarios.api.Progress]) for topics with case studies
+    eligibility: object  # elsx.eligibility.Eligibility: the one requirements list
 
     @property
     def decided_any(self):
         return any(progress.decisions for _topic, cases in self.scenarios for progress in cases)
-    eligibility: object = None  # elsx.eligibility.Eligibility: the one requirements list
 
     @property
     def reflections(self):
