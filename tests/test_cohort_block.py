@@ -20,6 +20,9 @@ JSON_HANDLERS = {
     "issue_preview": {}, "issue_certificates": {}, "export": {"kind": "roster"}, "export_status": {"job": 1},
     "review_detail": {"submission": 1}, "review_decide": {"submission": 1, "verdict": "accept", "rubric": {}},
     "nudge_preview": {}, "nudge_send": {},
+    "revoke_certificate": {"learner_id": "secret-learner", "number": "X", "reason": "Because"},
+    "reissue_certificate": {"learner_id": "secret-learner", "number": "X", "legal_name": "Zelda"},
+    "reinstate_certificate": {"learner_id": "secret-learner", "number": "X", "reason": "Because"},
 }
 
 

@@ -14,7 +14,7 @@ from elsx.affirmation import api as affirmation
 from elsx.blocks.base import ElsxBlockMixin, json_handler, json_response, query_params, safe_view_data
 from elsx.certificates import api, numbers
 from elsx.curriculum import get_curriculum
-from elsx.errors import ElsxError, InvalidInput, NotAllowed, NotFound
+from elsx.errors import ElsxError, NotAllowed, NotFound
 from elsx.models import ROLE_CHOICES
 from elsx.validation import require_keys
 
@@ -24,7 +24,8 @@ CLAIM_KEYS = ("legal_name", "agency", "role", "state_training_id", "state")
 @XBlock.wants("user")
 @XBlock.needs("i18n")
 class CertificateBlock(ElsxBlockMixin, XBlock):
-    """Claim and download the 11.0-hour in-service certificate; staff revoke and reissue."""
+    """Claim and download the 11.0-hour in-service certificate. Staff revoke, reissue and reinstate from the
+    cohort dashboard's learner drill-down (elsx.blocks.cohort), never here."""
 
     display_name = String(display_name=gettext_lazy("Display name"), default="Your certificate", scope=Scope.settings)
     completion_mode = XBlockCompletionMode.EXCLUDED
@@ -162,47 +163,6 @@ class CertificateBlock(ElsxBlockMixin, XBlock):
         if cert.status == cert.STATUS_REVOKED:
             raise NotAllowed(_("This certificate was revoked and can no longer be downloaded."))
         return cert
-
-    # --- staff handlers ----------------------------------------------------
-
-    def _course_certificate(self, number):
-        cert = api.get_by_number(number)
-        if cert.course_key != self.course_key():
-            raise NotFound(_("No certificate in this course has that number."))
-        return cert
-
-    @json_handler(staff_only=True)
-    def revoke(self, data, learner):
-        require_keys(data, ("number", "reason"), required=("number", "reason"))
-        cert = self._course_certificate(data["number"])
-        cert = api.revoke(cert.number, data["reason"], by=learner)
-        # The body again: if staff revoked their own certificate, what it says must change now.
-        return {"number": numbers.display(cert.number), "status": cert.status, "html": self._body(learner),
-                "message": _("Certificate {number} is revoked.").format(number=numbers.display(cert.number))}
-
-    @json_handler(staff_only=True)
-    def reissue(self, data, learner):
-        require_keys(data, ("number",) + CLAIM_KEYS, required=("number",))
-        cert = self._course_certificate(data.pop("number"))
-        corrections = {key: value for key, value in data.items() if value is not None}
-        if not corrections:
-            raise InvalidInput(_("Give at least one corrected field."))
-        new = api.reissue(cert.number, by=learner, **corrections)
-        return {"number": numbers.display(new.number), "status": new.status, "html": self._body(learner),
-                "replaces": numbers.display(cert.number),
-                "message": _("Reissued as {new}; {old} is now superseded.").format(
-                    new=numbers.display(new.number), old=numbers.display(cert.number))}
-
-    @json_handler(staff_only=True)
-    def reinstate(self, data, learner):
-        """Undo a revocation made in error, with a reason (audited); never for a retired learner."""
-        require_keys(data, ("number", "reason"), required=("number", "reason"))
-        cert = self._course_certificate(data["number"])
-        new = api.reinstate(cert.number, data["reason"], by=learner)
-        return {"number": numbers.display(new.number), "status": new.status,
-                "replaces": numbers.display(cert.number),
-                "message": _("Reinstated as {new}; {old} stays revoked and points to it.").format(
-                    new=numbers.display(new.number), old=numbers.display(cert.number))}
 
     @staticmethod
     def workbench_scenarios():

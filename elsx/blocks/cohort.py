@@ -140,6 +140,8 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
                                  "copied": _("Copied {count} email addresses to the clipboard."),
                                  "copyManually": _("{count} email addresses (select and copy):"),
                                  "noEmails": _("No learners with an email address match these filters."),
+                                 "reasonRequired": _("Give a reason: it is kept with the record."),
+                                 "correctionRequired": _("Give at least one corrected field."),
                              }})
 
     # --- handlers ----------------------------------------------------------
@@ -161,10 +163,50 @@ class CohortBlock(StudioEditableXBlockMixin, ElsxBlockMixin, XBlock):
     @json_handler(staff_only=True)
     def learner(self, data, learner):
         require_keys(data, ("learner_id",), required=("learner_id",))
+        return {"html": self._detail_html(data["learner_id"])}
+
+    def _detail_html(self, learner_id):
         schedule = self.schedule()
-        detail = query.learner_detail(self.course_key(), data["learner_id"], schedule)
-        context = {"dom_id": self.dom_id(), "detail": detail, "schedule": schedule}
-        return {"html": templating.render("elsx/cohort_detail.html", context)}
+        detail = query.learner_detail(self.course_key(), learner_id, schedule)
+        context = {"dom_id": self.dom_id(), "detail": detail, "schedule": schedule,
+                   "limits": certs.form_limits() if detail.certificates else {}}
+        return templating.render("elsx/cohort_detail.html", context)
+
+    # --- the drill-down's certificate actions (elsx.cohort.certs checks the confirmed number) ---------
+
+    def _certificate_done(self, learner_id, cert, message):
+        """The drill-down rendered again from the records, so it shows what is stored now."""
+        return {"number": certs.display_number(cert.number), "status": cert.status, "message": message,
+                "html": self._detail_html(learner_id)}
+
+    def _acted_on(self, data, keys, required=()):
+        require_keys(data, ("learner_id", "number") + keys, required=("learner_id", "number") + required)
+        query.roster_profile(self.course_key(), data["learner_id"])
+        return data["learner_id"]
+
+    @json_handler(staff_only=True)
+    def revoke_certificate(self, data, learner):
+        learner_id = self._acted_on(data, ("reason",), required=("reason",))
+        cert = certs.revoke(self.course_key(), learner_id, data["number"], data["reason"], by=learner)
+        return self._certificate_done(learner_id, cert, _("Certificate {number} is revoked.").format(
+            number=certs.display_number(cert.number)))
+
+    @json_handler(staff_only=True)
+    def reissue_certificate(self, data, learner):
+        learner_id = self._acted_on(data, certs.REISSUE_FIELDS)
+        old, new = certs.reissue(self.course_key(), learner_id, data["number"],
+                                 {key: data.get(key) for key in certs.REISSUE_FIELDS}, by=learner)
+        return self._certificate_done(learner_id, new, _("Reissued as {new}; {old} is now superseded.").format(
+            new=certs.display_number(new.number), old=certs.display_number(old.number)))
+
+    @json_handler(staff_only=True)
+    def reinstate_certificate(self, data, learner):
+        """Undo a revocation made in error, with a reason (audited); never for a retired learner."""
+        learner_id = self._acted_on(data, ("reason",), required=("reason",))
+        old, new = certs.reinstate(self.course_key(), learner_id, data["number"], data["reason"], by=learner)
+        return self._certificate_done(learner_id, new, _(
+            "Reinstated as {new}; {old} stays revoked and points to it.").format(
+                new=certs.display_number(new.number), old=certs.display_number(old.number)))
 
     @json_handler(staff_only=True)
     def emails(self, data, learner):

@@ -527,6 +527,15 @@ class LearnerDetail:
     def certificate_numbers(self):
         return [(cert, certs.display_number(cert.number)) for cert in self.certificates]
 
+    @property
+    def current_certificate(self):
+        """The latest generation: the one the drill-down's certificate actions act on."""
+        return self.certificates[0] if self.certificates else None
+
+    @property
+    def earlier_certificate_numbers(self):
+        return self.certificate_numbers[1:]
+
 
 def _storable(text):
     """Whether text can be sent to the database at all (no lone surrogates, no NUL)."""
@@ -537,14 +546,20 @@ def _storable(text):
     return "\x00" not in text
 
 
-def learner_detail(course_key, learner_id, schedule):
-    """One learner's topics, case-study decisions, certificates and requirements: 4 queries plus what added
-    requirements read."""
+def roster_profile(course_key, learner_id):
+    """The learner's profile in this course's roster, or NotFound (for any id a request can carry)."""
     if not isinstance(learner_id, str) or not learner_id or not _storable(learner_id):
         raise NotFound(_("No such learner in this course."))
     profile = roster(course_key).filter(learner_id=learner_id).first()
     if profile is None:
         raise NotFound(_("No such learner in this course."))
+    return profile
+
+
+def learner_detail(course_key, learner_id, schedule):
+    """One learner's topics, case-study decisions, certificates and requirements: 4 queries plus what added
+    requirements read."""
+    profile = roster_profile(course_key, learner_id)
     rows = {row.topic_id: row for row in TopicProgress.objects.filter(course_key=course_key, learner_id=learner_id)}
     status = eligibility.check(course_key, learner_id, rows=list(rows.values()))
     certificates = list(Certificate.objects.filter(course_key=course_key, learner_id=learner_id)

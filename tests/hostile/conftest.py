@@ -131,6 +131,17 @@ def json_call(block, handler, data, query=""):
     return raw_call(block, handler, json.dumps(data).encode("utf-8"), query=query)
 
 
+def staff_block(make_block):
+    """The cohort dashboard seen by staff: where certificates are revoked, reissued and reinstated."""
+    from tests.cohort_helpers import cohort_xml
+    return make_block(cohort_xml(), STAFF)
+
+
+def certificate_action(block, action, number, learner_id=ALICE, **fields):
+    """The drill-down's revoke, reissue or reinstate of learner_id's certificate number, as the page sends it."""
+    return json_call(block, f"{action}_certificate", dict(fields, learner_id=learner_id, number=number))
+
+
 # --- stored state ----------------------------------------------------------------
 
 def snapshot(ignore=()):

@@ -42,7 +42,7 @@ def test_staff_get_through_the_same_requests(make_block, world, key):
     status, payload, body, _headers = call_as(make_block(inventory.BLOCK_XML[key[0]], STAFF), key, world)
     # job 1 does not exist (404); alice's certificate is valid, so it can't be reinstated (409);
     # review submission 1 need not exist (404).
-    expected = {("elsx_cohort", "export_status"): 404, ("elsx_certificate", "reinstate"): 409,
+    expected = {("elsx_cohort", "export_status"): 404, ("elsx_cohort", "reinstate_certificate"): 409,
                 ("elsx_cohort", "review_detail"): 404, ("elsx_cohort", "review_decide"): 404}
     assert status == expected.get(key, 200), (status, body[:300])
 

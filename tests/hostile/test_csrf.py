@@ -45,7 +45,7 @@ def test_elsx_views_refuse_writes_without_a_token(strict, world, name, method):
 # With the token, the sample request gets the handler's own answer: 200, or the refusal its fixture implies.
 CONTROL = {
     ("elsx_certificate", "claim"): (403, "Not yet eligible"),  # mallory has one section viewed
-    ("elsx_certificate", "reinstate"): (409, "Only a revoked certificate"),  # alice's is valid
+    ("elsx_cohort", "reinstate_certificate"): (409, "Only a revoked certificate"),  # alice's is valid
     ("elsx_cohort", "export_status"): (404, "No such export"),  # no job 1 in the world
     ("elsx_readiness", "attest"): (403, "Only the agency's executive"),  # mallory leads no agency
     ("elsx_cohort", "review_decide"): (404, "No submission with that id"),  # no capstone submitted in the world

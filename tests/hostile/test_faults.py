@@ -7,7 +7,8 @@ from elsx.certificates import api
 from elsx.curriculum import get_curriculum
 from elsx.models import Certificate, LearnerProfile, TopicProgress
 from tests.conftest import correct_answers
-from tests.hostile.conftest import CAROL, MALLORY, STAFF, file_digests, json_call, snapshot
+from tests.hostile.conftest import (CAROL, MALLORY, certificate_action, file_digests, json_call, snapshot,
+                                    staff_block)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,18 +88,18 @@ def test_weasyprint_raising_is_a_clear_error_and_a_retry_succeeds(make_block, wo
 
 
 def test_staff_actions_fail_whole(make_block, world, media, monkeypatch):
-    staff = make_block("<elsx_certificate/>", STAFF)
+    staff = staff_block(make_block)
     before, files = snapshot(), file_digests(media)
     fail_on_save(monkeypatch, Certificate)
-    assert json_call(staff, "revoke", {"number": world.alice_number, "reason": "Issued in error"})[0] == 503
-    assert json_call(staff, "reissue", {"number": world.alice_number, "legal_name": "Alicia Q. New"})[0] == 503
+    assert certificate_action(staff, "revoke", world.alice_number, reason="Issued in error")[0] == 503
+    assert certificate_action(staff, "reissue", world.alice_number, legal_name="Alicia Q. New")[0] == 503
     assert snapshot() == before and file_digests(media) == files
     monkeypatch.undo()
 
     def full(name, content, max_length=None):
         raise OSError(5, "I/O error")
     monkeypatch.setattr(get_storage(), "save", full)
-    assert json_call(staff, "reissue", {"number": world.alice_number, "legal_name": "Alicia Q. New"})[0] == 503
+    assert certificate_action(staff, "reissue", world.alice_number, legal_name="Alicia Q. New")[0] == 503
     assert snapshot() == before
     monkeypatch.undo()
-    assert json_call(staff, "reissue", {"number": world.alice_number, "legal_name": "Alicia Q. New"})[0] == 200
+    assert certificate_action(staff, "reissue", world.alice_number, legal_name="Alicia Q. New")[0] == 200

@@ -31,9 +31,12 @@ def write_requests(alice_number):
         ("elsx_capstone", "submit_plan"): (MALLORY, inventory.sample_plan()),
         ("elsx_capstone", "withdraw_plan"): (MALLORY, {}),
         ("elsx_certificate", "claim"): (CAROL, {"legal_name": "Carol C.", "agency": "Harbor PD", "role": "psap"}),
-        ("elsx_certificate", "revoke"): (STAFF, {"number": alice_number, "reason": "Issued in error"}),
-        ("elsx_certificate", "reissue"): (STAFF, {"number": alice_number, "legal_name": "Alicia Q. New"}),
-        ("elsx_certificate", "reinstate"): (STAFF, {"number": alice_number, "reason": "Revoked in error"}),
+        ("elsx_cohort", "revoke_certificate"): (STAFF, {"learner_id": ALICE, "number": alice_number,
+                                                        "reason": "Issued in error"}),
+        ("elsx_cohort", "reissue_certificate"): (STAFF, {"learner_id": ALICE, "number": alice_number,
+                                                         "legal_name": "Alicia Q. New"}),
+        ("elsx_cohort", "reinstate_certificate"): (STAFF, {"learner_id": ALICE, "number": alice_number,
+                                                           "reason": "Revoked in error"}),
         ("elsx_cohort", "issue_certificates"): (STAFF, {}),
         ("elsx_cohort", "export"): (STAFF, {"kind": "roster"}),
         ("elsx_cohort", "nudge_send"): (STAFF, {"status": "behind"}),
@@ -52,9 +55,10 @@ def write_requests(alice_number):
 
 
 WRITES = sorted(write_requests("X"))
-# The one answer a repeat gets: 409 where the first request changed what the second one needs.
-REPEATED = {("elsx_certificate", "revoke"): 409, ("elsx_certificate", "reissue"): 409,
-            ("elsx_certificate", "reinstate"): 409}
+# The one answer a repeat gets: 409 where the first request changed what the second one needs (a revoked
+# certificate is not revoked again; a reissued or reinstated number is no longer the learner's current one).
+REPEATED = {("elsx_cohort", "revoke_certificate"): 409, ("elsx_cohort", "reissue_certificate"): 409,
+            ("elsx_cohort", "reinstate_certificate"): 409}
 
 
 def test_every_state_changing_handler_is_in_the_double_submit_list():
@@ -81,7 +85,7 @@ def effects():
 @pytest.mark.parametrize("key", WRITES, ids=inventory.ident)
 def test_a_double_submit_has_one_effect(make_block, world, events, key):
     user, body = write_requests(world.alice_number)[key]
-    if key == ("elsx_certificate", "reinstate"):  # only a revoked certificate can be reinstated
+    if key == ("elsx_cohort", "reinstate_certificate"):  # only a revoked certificate can be reinstated
         api.revoke(world.alice_number, "Revoked by mistake", by=STAFF)
     block = make_block(inventory.BLOCK_XML[key[0]] if key[0] != "elsx_topic" else TOPIC, user)
     first = json_call(block, key[1], body)
@@ -151,12 +155,13 @@ def test_concurrent_handler_writes_for_one_learner_lose_nothing(make_block, worl
 @pytest.mark.mysql
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_revoking_at_once_revoke_once(make_block, world):
-    usage = make_block("<elsx_certificate/>", STAFF).scope_ids.usage_id
+    usage = make_block(inventory.BLOCK_XML["elsx_cohort"], STAFF).scope_ids.usage_id
 
     def revoke():
         from workbench.runtime import WorkbenchRuntime
         block = WorkbenchRuntime(STAFF).get_block(usage)
-        return json_call(block, "revoke", {"number": world.alice_number, "reason": "Issued in error"})[0]
+        return json_call(block, "revoke_certificate", {"learner_id": ALICE, "number": world.alice_number,
+                                                       "reason": "Issued in error"})[0]
     results, errors = run_threads([revoke] * 4)
     assert errors == [] and sorted(results) == [200, 409, 409, 409]
     assert Certificate.objects.get(number=world.alice_number).status == Certificate.STATUS_REVOKED

@@ -17,10 +17,11 @@ REQUIRED = {
     ("elsx_topic", "submit_check"): {"answers"},
     ("elsx_topic", "save_reflection"): {"text"},
     ("elsx_certificate", "claim"): {"legal_name", "agency", "role"},
-    ("elsx_certificate", "revoke"): {"number", "reason"},
-    ("elsx_certificate", "reissue"): {"number", "legal_name"},  # number, and at least one correction
-    ("elsx_certificate", "reinstate"): {"number", "reason"},
     ("elsx_cohort", "learner"): {"learner_id"},
+    ("elsx_cohort", "revoke_certificate"): {"learner_id", "number", "reason"},
+    # learner_id, number, and at least one correction
+    ("elsx_cohort", "reissue_certificate"): {"learner_id", "number", "legal_name"},
+    ("elsx_cohort", "reinstate_certificate"): {"learner_id", "number", "reason"},
     ("elsx_cohort", "export"): {"kind"},
     ("elsx_cohort", "export_status"): {"job"},
     ("elsx_cohort", "submit_studio_edits"): {"values"},

@@ -7,7 +7,7 @@ from elsx.curriculum import get_curriculum
 from elsx.models import Certificate, LearnerProfile
 from tests.cohort_helpers import cohort_xml, token_of
 from tests.conftest import correct_answers, render, wrong_answers
-from tests.hostile.conftest import COURSE, STAFF, json_call, raw_call
+from tests.hostile.conftest import COURSE, STAFF, certificate_action, json_call, raw_call
 
 pytestmark = pytest.mark.django_db
 
@@ -57,12 +57,12 @@ def test_a_full_learner_run_and_a_staff_run_log_nothing_personal(make_block, med
         status, exported, _raw, _headers = json_call(staff, "export", {"kind": kind})
         assert status == 200
         assert raw_call(staff, "download", method="GET", query=f"token={token_of(exported['url'])}")[0] == 200
-    staff_cert = make_block("<elsx_certificate/>", STAFF)
-    assert json_call(staff_cert, "revoke", {"number": number, "reason": f"Wrong agency: {AGENCY}"})[0] == 200
-    status, reinstated, raw, _headers = json_call(staff_cert, "reinstate", {"number": number,
-                                                                           "reason": f"{LEGAL} by mistake"})
+    # Revoke, reinstate and reissue from the drill-down, reasons naming the learner.
+    assert certificate_action(staff, "revoke", number, LEARNER, reason=f"Wrong agency: {AGENCY}")[0] == 200
+    status, reinstated, raw, _headers = certificate_action(staff, "reinstate", number, LEARNER,
+                                                           reason=f"{LEGAL} by mistake")
     assert status == 200, raw[:300]
-    assert json_call(staff_cert, "reissue", {"number": reinstated["number"], "legal_name": LEGAL + " Jr."})[0] == 200
+    assert certificate_action(staff, "reissue", reinstated["number"], LEARNER, legal_name=LEGAL + " Jr.")[0] == 200
     assert json_call(staff, "issue_certificates", {})[0] == 200
 
     logged = [record for record in caplog.records if record.levelno >= logging.INFO]

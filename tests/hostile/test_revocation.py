@@ -6,7 +6,7 @@ from elsx.certificates import api, numbers
 from elsx.errors import Conflict, InvalidInput
 from elsx.models import AuditEntry, Certificate
 from elsx.retirement import retire_learner
-from tests.hostile.conftest import ALICE, ALICE_LEGAL, COURSE, STAFF, json_call, snapshot
+from tests.hostile.conftest import ALICE, ALICE_LEGAL, COURSE, STAFF, certificate_action, snapshot, staff_block
 
 pytestmark = pytest.mark.django_db
 REVOCATION_FIELDS = {"revoked_at": None, "revoke_reason": "", "revoked_by": ""}
@@ -18,7 +18,7 @@ def revocation_of(cert):
 
 @pytest.fixture
 def staff(make_block):
-    return make_block("<elsx_certificate/>", STAFF)
+    return staff_block(make_block)
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def revoked(world):
 
 def test_a_reissue_of_a_revoked_certificate_is_refused_with_409(staff, revoked):
     before = snapshot()
-    status, payload, _raw, _headers = json_call(staff, "reissue", {"number": revoked.number,
-                                                                    "legal_name": "Alicia Q. Corrected"})
+    status, payload, _raw, _headers = certificate_action(staff, "reissue", revoked.number,
+                                                         legal_name="Alicia Q. Corrected")
     assert status == 409 and "revoked" in payload["error"] and "reinstate" in payload["error"]
     assert snapshot() == before
 
@@ -40,7 +40,7 @@ def test_a_certificate_revoked_by_retirement_is_never_reissued_or_reinstated(sta
     assert (cert.status, cert.revoked_by) == ("revoked", api.RETIREMENT)
     before = snapshot()
     for handler, body in (("reissue", {"legal_name": "Someone Else"}), ("reinstate", {"reason": "Please"})):
-        status, payload, _raw, _headers = json_call(staff, handler, dict(body, number=cert.number))
+        status, payload, _raw, _headers = certificate_action(staff, handler, cert.number, **body)
         assert status == 409 and "retired" in payload["error"], (handler, payload)
     assert snapshot() == before
 
@@ -48,24 +48,22 @@ def test_a_certificate_revoked_by_retirement_is_never_reissued_or_reinstated(sta
 def test_a_staff_revocation_of_a_learner_retired_later_cannot_be_reinstated(staff, revoked):
     retire_learner(ALICE, COURSE)
     assert Certificate.objects.get(pk=revoked.pk).revoked_by == STAFF  # the earlier revocation keeps its author
-    status, payload, _raw, _headers = json_call(staff, "reinstate", {"number": revoked.number, "reason": "Undo"})
+    status, payload, _raw, _headers = certificate_action(staff, "reinstate", revoked.number, reason="Undo")
     assert status == 409 and "retired" in payload["error"]
 
 
 def test_reinstate_needs_a_reason_and_a_revoked_certificate(staff, world):
-    status, payload, _raw, _headers = json_call(staff, "reinstate", {"number": world.alice_number,
-                                                                      "reason": "Undo it"})
+    status, payload, _raw, _headers = certificate_action(staff, "reinstate", world.alice_number, reason="Undo it")
     assert status == 409 and "Only a revoked certificate" in payload["error"]
     api.revoke(world.alice_number, "Issued in error", by=STAFF)
     for reason in ("", "  ", "\u200b\u200b\u200b"):
-        status, payload, _raw, _headers = json_call(staff, "reinstate", {"number": world.alice_number,
-                                                                          "reason": reason})
+        status, payload, _raw, _headers = certificate_action(staff, "reinstate", world.alice_number, reason=reason)
         assert (status, payload["field"]) == (400, "reason")
 
 
 def test_reinstate_creates_a_new_valid_certificate_and_is_audited(staff, revoked):
-    status, payload, _raw, _headers = json_call(staff, "reinstate", {"number": revoked.number,
-                                                                      "reason": "Revoked the wrong Alicia"})
+    status, payload, _raw, _headers = certificate_action(staff, "reinstate", revoked.number,
+                                                         reason="Revoked the wrong Alicia")
     assert status == 200, payload
     old = Certificate.objects.get(pk=revoked.pk)
     new = Certificate.objects.get(number=numbers.normalize(payload["number"]))
@@ -77,11 +75,11 @@ def test_reinstate_creates_a_new_valid_certificate_and_is_audited(staff, revoked
         ("revoke", STAFF, "Issued to the wrong learner", ""),
         ("reinstate", STAFF, "Revoked the wrong Alicia", new.number)]
     # A second reinstatement of the same number is refused: it already has a successor.
-    assert json_call(staff, "reinstate", {"number": revoked.number, "reason": "Again"})[0] == 409
+    assert certificate_action(staff, "reinstate", revoked.number, reason="Again")[0] == 409
 
 
 def test_retirement_empties_the_audit_reasons_of_that_learner(staff, revoked):
-    json_call(staff, "reinstate", {"number": revoked.number, "reason": "Alicia asked by phone"})
+    assert certificate_action(staff, "reinstate", revoked.number, reason="Alicia asked by phone")[0] == 200
     retire_learner(ALICE, COURSE)
     assert set(AuditEntry.objects.filter(learner_id=ALICE).values_list("reason", flat=True)) == {""}
 

@@ -86,10 +86,10 @@ def test_emoji_sequences_keep_their_joiner():
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["\u200b", "\u200d\u200d", "\u202eGNIRTS", "\u3164"])
 def test_a_staff_reissue_refuses_an_invisible_or_reordering_name(make_block, world, name):
-    from tests.hostile.conftest import STAFF, json_call, snapshot
-    staff = make_block("<elsx_certificate/>", STAFF)
+    from tests.hostile.conftest import certificate_action, snapshot, staff_block
+    staff = staff_block(make_block)
     before = snapshot()
-    status, payload, _raw, _headers = json_call(staff, "reissue", {"number": world.alice_number, "legal_name": name})
+    status, payload, _raw, _headers = certificate_action(staff, "reissue", world.alice_number, legal_name=name)
     assert (status, payload["field"]) == (400, "legal_name")
     assert snapshot() == before
 

@@ -1,4 +1,4 @@
-/* Certificate block: sends the claim form, and the staff revoke/reissue/reinstate forms. */
+/* Certificate block: sends the claim form. (Staff act on certificates from the cohort drill-down.) */
 function ElsxCertificate(runtime, element) {
   "use strict";
   var common = window.ElsxCommon;
@@ -6,11 +6,10 @@ function ElsxCertificate(runtime, element) {
   var root = handlerElement.querySelector(".elsx-certificate") || handlerElement;
   var busy = false;
 
-  function values(form, skipEmpty) {
+  function values(form) {
     var data = {};
     Array.prototype.forEach.call(form.querySelectorAll("input[name], select[name]"), function (field) {
       if (field.type === "checkbox") { data[field.name] = field.checked; return; }
-      if (skipEmpty && field.value.trim() === "") { return; }
       data[field.name] = field.value;
     });
     return data;
@@ -70,20 +69,11 @@ function ElsxCertificate(runtime, element) {
     var region = form.getAttribute("data-region");
     if (region === "claim") {
       event.preventDefault();
-      send(form, "claim", values(form, false), function (body) {
+      send(form, "claim", values(form), function (body) {
         var target = common.fill(root, "body", body.html);
         var issued = target && target.querySelector('[data-region="issued"]');
         if (issued) { issued.focus(); }
         common.announceProgress();
-      });
-    } else if (region === "revoke" || region === "reissue" || region === "reinstate") {
-      event.preventDefault();
-      send(form, region, values(form, region === "reissue"), function (body) {
-        common.fill(root, "body", body.html);
-        common.announceProgress();
-        var result = common.region(root, "staff-result");
-        if (result) { result.textContent = body.message; result.focus(); }
-        form.reset();
       });
     }
   });

@@ -222,6 +222,7 @@ function ElsxCohort(runtime, element, args) {
       loadGrid('[data-region="grid"]');
     } else if (learner) {
       send("learner", {learner_id: learner}, function (body) {
+        clearDetailMessages();
         common.fill(root, "detail", body.html);
         if (dialog.showModal) { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
         dialog.querySelector("[data-action=close]").focus();
@@ -277,6 +278,154 @@ function ElsxCohort(runtime, element, args) {
 
   dialog.addEventListener("close", function () {
     if (dialog.returnFocusTo) { dialog.returnFocusTo.focus(); }
+  });
+
+  // --- the drill-down's certificate actions -----------------------------------------------------
+  // A first press checks the form and shows a confirmation naming the holder and the number (rendered,
+  // escaped, by the server); only Confirm sends, with the number that was shown. The server refuses a
+  // number that is no longer the learner's current certificate, and the drill-down is then shown again.
+  var detailStatus = common.region(dialog, "detail-status");
+  var detailError = common.region(dialog, "detail-error");
+  var certBusy = false;
+
+  function certFields(certForm) {
+    return Array.prototype.slice.call(certForm.querySelectorAll("input[name]:not([type=hidden])"));
+  }
+  function certValues(certForm) {
+    var data = {};
+    var reissue = certForm.getAttribute("data-cert-action") === "reissue_certificate";
+    Array.prototype.forEach.call(certForm.querySelectorAll("input[name]"), function (field) {
+      var value = field.type === "hidden" ? field.value : field.value.trim();
+      if (reissue && field.type !== "hidden" && value === "") { return; }  // blank: keeps its value
+      data[field.name] = value;
+    });
+    return data;
+  }
+  function certInvalid(certForm, field, message) {
+    var error = certForm.querySelector("[data-cert-error]");
+    certFields(certForm).forEach(function (each) {
+      each.removeAttribute("aria-invalid");
+      var described = (each.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id !== error.id;
+      });
+      if (described.length) { each.setAttribute("aria-describedby", described.join(" ")); } else { each.removeAttribute("aria-describedby"); }
+    });
+    error.textContent = message || "";
+    error.hidden = !message;
+    if (field && message) {
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + error.id).trim());
+      field.focus();
+    }
+  }
+  function clearDetailMessages() {
+    detailStatus.textContent = "";
+    detailError.hidden = true;
+    detailError.textContent = "";
+  }
+  function showDetailError(message) {
+    detailError.textContent = message || text.failed;
+    detailError.hidden = false;
+    detailError.focus();
+  }
+  function setConfirming(certForm, on) {
+    certFields(certForm).forEach(function (field) { field.readOnly = on; });
+    certForm.querySelector("[data-cert-start]").disabled = on;
+    certForm.querySelector("[data-cert-confirm]").hidden = !on;
+    Array.prototype.forEach.call(certForm.querySelectorAll("[data-cert-send], [data-cert-cancel]"), function (button) {
+      button.disabled = false;
+    });
+    if (!on) { certForm.pending = null; }
+  }
+  function startCertAction(certForm) {
+    var data = certValues(certForm);
+    var fields = certFields(certForm);
+    if (certForm.getAttribute("data-cert-action") === "reissue_certificate") {
+      if (!fields.some(function (field) { return field.value.trim() !== ""; })) {
+        certInvalid(certForm, fields[0], text.correctionRequired);
+        return;
+      }
+    } else if (!data.reason) {
+      certInvalid(certForm, certForm.elements.reason, text.reasonRequired);
+      return;
+    }
+    certInvalid(certForm, null, "");
+    Array.prototype.forEach.call(dialog.querySelectorAll("form[data-cert-action]"), function (other) {
+      if (other !== certForm && other.pending) { setConfirming(other, false); }
+    });
+    var changes = certForm.querySelector("[data-cert-changes]");
+    if (changes) {
+      changes.textContent = "";
+      fields.forEach(function (field) {
+        if (field.value.trim() === "") { return; }
+        var item = document.createElement("li");
+        item.textContent = field.labels[0].textContent + ": " + field.value.trim();  // text, never HTML
+        changes.appendChild(item);
+      });
+    }
+    certForm.pending = data;
+    setConfirming(certForm, true);
+    certForm.querySelector("[data-cert-question]").focus();
+  }
+  function cancelCertAction(certForm) {
+    setConfirming(certForm, false);
+    certForm.querySelector("[data-cert-start]").focus();
+  }
+  function showDetail(learnerId, then) {
+    common.post(runtime, node, "learner", {learner_id: learnerId}).then(function (reply) {
+      if (reply.ok) { common.fill(dialog, "detail", reply.body.html); }
+      then();
+    }, then);
+  }
+  function sendCertAction(certForm) {
+    if (certBusy || !certForm.pending) { return; }
+    certBusy = true;
+    var data = certForm.pending;
+    Array.prototype.forEach.call(certForm.querySelectorAll("[data-cert-send], [data-cert-cancel]"), function (button) {
+      button.disabled = true;
+    });
+    clearDetailMessages();
+    dialog.setAttribute("aria-busy", "true");
+    var done = function () { certBusy = false; dialog.removeAttribute("aria-busy"); };
+    common.post(runtime, node, certForm.getAttribute("data-cert-action"), data).then(function (reply) {
+      done();
+      if (reply.ok) {
+        common.fill(dialog, "detail", reply.body.html);
+        detailStatus.textContent = reply.body.message;
+        var title = common.region(dialog, "cert-title");
+        if (title) { title.focus(); }
+        refresh();  // the grid row and the summary follow the new state
+        return;
+      }
+      var field = reply.body.field && certForm.querySelector('input[name="' + reply.body.field + '"]:not([type=hidden])');
+      if (reply.status === 400 && field) {
+        setConfirming(certForm, false);
+        certInvalid(certForm, field, reply.body.error);
+      } else if (reply.status === 409) {
+        // Someone changed this certificate since the drill-down was shown: show what is stored now.
+        showDetail(data.learner_id, function () { showDetailError(reply.body.error); refresh(); });
+      } else {
+        setConfirming(certForm, false);
+        showDetailError(reply.body.error);
+      }
+    }, function () {
+      done();
+      setConfirming(certForm, false);
+      showDetailError(text.failed);
+    });
+  }
+  dialog.addEventListener("submit", function (event) {
+    var certForm = event.target.closest("form[data-cert-action]");
+    if (!certForm) { return; }
+    event.preventDefault();
+    if (!certForm.pending) { startCertAction(certForm); }
+  });
+  dialog.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    var certForm = button && button.closest("form[data-cert-action]");
+    if (!certForm) { return; }
+    if (button.hasAttribute("data-cert-send")) { sendCertAction(certForm); }
+    if (button.hasAttribute("data-cert-cancel")) { cancelCertAction(certForm); }
   });
   if (window.ElsxReviewQueue) { window.ElsxReviewQueue(runtime, node); }
   if (restore()) { loadGrid(); }
