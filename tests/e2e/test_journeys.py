@@ -216,12 +216,20 @@ def test_certificate_message_follows_the_certificate_and_fits_a_phone(sized_page
 
     staff = context.new_page()
     staff.set_viewport_size(VIEWPORTS[page.viewport_name])
-    staff.goto(server.scenario("elsx_certificate.0", "instructor"))
-    revoke = staff.locator('form[data-region="revoke"]')
-    revoke.get_by_label("Certificate number").fill(text)
+    # Staff revoke it from the learner's drill-down in the dashboard (tests/e2e/test_instructor_certificates.py).
+    staff.goto(server.scenario("elsx_cohort.0", "instructor"))
+    dashboard = staff.locator(".elsx-cohort")
+    dashboard.get_by_label("Search by name or email").fill(student)
+    row = dashboard.locator('[data-region="grid"] tbody tr', has_text=f"{student}@",
+                            has=staff.locator(".elsx-cert--valid"))
+    row.wait_for()
+    row.locator("button[data-learner]").click()
+    revoke = dashboard.locator('dialog form[data-cert-action="revoke_certificate"]')
+    assert revoke.locator("[data-cert-question]").inner_text().count(text) == 1
     revoke.get_by_label("Reason (kept with the record)").fill("Issued in error during the test.")
-    revoke.get_by_role("button", name="Revoke").click()
-    staff.locator('[data-region="staff-result"]').get_by_text("is revoked").wait_for()
+    revoke.get_by_role("button", name="Revoke…").click()
+    revoke.get_by_role("button", name="Confirm: revoke").click()
+    dashboard.locator('dialog [data-region="detail-status"]').get_by_text("is revoked").wait_for()
     page.reload()
     state = page.locator("[data-certificate-state]")
     assert state.get_attribute("data-certificate-state") == "revoked"
