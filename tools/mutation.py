@@ -39,7 +39,7 @@ MODULES = {
     "elsx.eligibility": ["tests/test_eligibility.py", "tests/test_eligibility_states.py"],
     "elsx.cohort.schedule": ["tests/test_cohort_schedule.py"],
     "elsx.cohort.query": ["tests/test_cohort_query.py", "tests/test_cohort_query_counts.py",
-                          "tests/test_cohort_block.py"],
+                          "tests/test_cohort_query_sort.py", "tests/test_cohort_block.py"],
     "elsx.progress": ["tests/test_progress_api.py", "tests/test_eligibility.py", "tests/test_eligibility_states.py",
                       "tests/test_engagement.py", "tests/test_review.py"],
     "elsx.cohort.exports": ["tests/test_cohort_export_states.py", "tests/test_cohort_exports.py"],

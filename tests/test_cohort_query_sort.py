@@ -1,0 +1,76 @@
+"""Cohort sorts, exact order: status, a topic's column, the certificate and the name, both ways.
+
+Names run against the expected order (the first expected is "Zulu"), so two ranks that collapsed into
+one would fall back to the name and show (issue 10: no test sorted by these columns)."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from elsx import progress
+from elsx.cohort import query
+from elsx.cohort.params import GridParams
+from elsx.curriculum import get_curriculum
+from elsx.learners import Learner
+from elsx.models import Certificate
+from tests.cohort_helpers import COURSE, add_learner, first_topics, schedule
+
+pytestmark = pytest.mark.django_db
+
+NAMES = ["Zulu", "Yankee", "X-ray", "Whiskey", "Victor", "Uniform"]
+
+
+def order(sched, **params):
+    return [row.learner_id for row in query.grid_page(COURSE, GridParams(**params), sched).rows]
+
+
+def test_status_sort_puts_who_needs_attention_first():
+    sched = schedule(24)  # week 4: six topics due
+    every = tuple(get_curriculum().topic_ids())
+    long_ago = timezone.now() - timedelta(days=10)
+    expected = ["behind-inactive", "behind", "on-track-inactive", "on-track", "completed", "certified"]
+    add_learner("behind-inactive", full_name=NAMES[0], done=first_topics(1), last_activity=long_ago)
+    add_learner("behind", full_name=NAMES[1], done=first_topics(1))
+    add_learner("on-track-inactive", full_name=NAMES[2], done=first_topics(6), last_activity=long_ago)
+    add_learner("on-track", full_name=NAMES[3], done=first_topics(6))
+    add_learner("completed", full_name=NAMES[4], done=every)
+    add_learner("certified", full_name=NAMES[5], done=every, certificate="valid")
+    assert order(sched, sort="status") == expected
+    assert order(sched, sort="status", dir="desc") == expected[::-1]
+
+
+def test_a_topic_column_sorts_not_started_then_in_progress_then_done():
+    sched = schedule(24)
+    topic = get_curriculum().topic(first_topics(2)[1])
+    add_learner("untouched", full_name=NAMES[0], done=first_topics(1))
+    opened = add_learner("opened", full_name=NAMES[1], done=first_topics(1))
+    who = Learner(id=opened.learner_id, full_name=opened.full_name, email=opened.email, username=opened.username)
+    progress.view_section(COURSE, who, topic, topic.sections[0].id)
+    add_learner("done", full_name=NAMES[2], done=first_topics(2))
+    expected = ["untouched", "opened", "done"]
+    assert order(sched, sort=f"topic:{topic.id}") == expected
+    assert order(sched, sort=f"topic:{topic.id}", dir="desc") == expected[::-1]
+
+
+def test_certificate_sort_valid_then_revoked_then_none_and_by_number_within():
+    sched = schedule(24)
+    every = tuple(get_curriculum().topic_ids())
+    add_learner("valid-1", full_name=NAMES[0], done=every, certificate="valid")
+    add_learner("valid-2", full_name=NAMES[1], done=every, certificate="valid")
+    add_learner("revoked", full_name=NAMES[2], done=every, certificate="revoked")
+    add_learner("none", full_name=NAMES[3], done=every)
+    numbers = dict(Certificate.objects.filter(status=Certificate.STATUS_VALID).values_list("learner_id", "number"))
+    valid = sorted(["valid-1", "valid-2"], key=numbers.get)  # within a rank: by number
+    expected = valid + ["revoked", "none"]
+    assert order(sched, sort="certificate") == expected
+    assert order(sched, sort="certificate", dir="desc") == ["none", "revoked"] + valid[::-1]
+
+
+def test_name_sort_both_ways_with_the_row_breaking_ties():
+    sched = schedule(24)
+    for learner_id in ("b", "a", "c"):
+        add_learner(learner_id, full_name="Same Name")
+    add_learner("d", full_name="Another")
+    # Same names: the row's id (the order they joined), so pages never overlap.
+    assert order(sched) == ["d", "b", "a", "c"]
+    assert order(sched, dir="desc") == ["c", "a", "b", "d"]
