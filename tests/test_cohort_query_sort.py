@@ -74,3 +74,25 @@ def test_name_sort_both_ways_with_the_row_breaking_ties():
     # Same names: the row's id (the order they joined), so pages never overlap.
     assert order(sched) == ["d", "b", "a", "c"]
     assert order(sched, dir="desc") == ["c", "a", "b", "d"]
+
+
+def test_a_rows_derived_fields():
+    """What the grid and the exports print from a row: engaged time, the role's label, the number as shown."""
+    from elsx.certificates import numbers  # pylint: disable=import-outside-toplevel
+    from elsx.models import ROLE_CHOICES  # pylint: disable=import-outside-toplevel
+    sched = schedule(24)
+    every = tuple(get_curriculum().topic_ids())
+    add_learner("certified", full_name=NAMES[0], done=every, certificate="valid", role="le_executive")
+    add_learner("none", full_name=NAMES[1], done=first_topics(2), role="")
+    # Engaged time is earned through heartbeats (tests/test_engagement.py); here only the row's sum is tested.
+    from elsx.models import TopicProgress  # pylint: disable=import-outside-toplevel
+    for seconds, topic_id in zip((60, 125), every[:2]):
+        TopicProgress.objects.filter(learner_id="certified", topic_id=topic_id).update(engaged_seconds=seconds)
+    rows = {row.learner_id: row for row in query.grid_page(COURSE, GridParams(), sched).rows}
+    certified, none = rows["certified"], rows["none"]
+    number = Certificate.objects.get(learner_id="certified").number
+    assert certified.certificate_number == number and certified.certificate_display == numbers.display(number)
+    assert certified.certificate_display != number  # grouped for reading
+    assert none.certificate_number == "" and none.certificate_status == ""
+    assert certified.role_label == str(dict(ROLE_CHOICES)["le_executive"]) and none.role_label == ""
+    assert certified.engaged_seconds == 185
