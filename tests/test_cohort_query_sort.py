@@ -96,3 +96,17 @@ def test_a_rows_derived_fields():
     assert none.certificate_number == "" and none.certificate_status == ""
     assert certified.role_label == str(dict(ROLE_CHOICES)["le_executive"]) and none.role_label == ""
     assert certified.engaged_seconds == 185
+
+
+@pytest.mark.parametrize("number,total,expected", [
+    # (pages, first, last, has_previous, has_next)
+    (1, 0, (1, 0, 0, False, False)),
+    (1, 25, (1, 1, 25, False, False)),
+    (1, 26, (2, 1, 25, False, True)),
+    (2, 26, (2, 26, 26, True, False)),
+    (2, 75, (3, 26, 50, True, True)),
+    (3, 75, (3, 51, 75, True, False)),
+])
+def test_page_arithmetic_at_its_boundaries(number, total, expected):
+    page = query.Page(rows=[], number=number, page_size=25, total=total)
+    assert (page.pages, page.first, page.last, page.has_previous, page.has_next) == expected
