@@ -110,3 +110,8 @@ def test_a_rows_derived_fields():
 def test_page_arithmetic_at_its_boundaries(number, total, expected):
     page = query.Page(rows=[], number=number, page_size=25, total=total)
     assert (page.pages, page.first, page.last, page.has_previous, page.has_next) == expected
+
+
+def test_an_empty_cohort_is_page_1_of_1_whatever_page_was_asked():
+    page = query.grid_page(COURSE, GridParams(page=3), schedule(24))
+    assert (page.rows, page.number, page.pages, page.has_previous, page.has_next) == ([], 1, 1, False, False)
