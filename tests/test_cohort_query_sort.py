@@ -115,3 +115,20 @@ def test_page_arithmetic_at_its_boundaries(number, total, expected):
 def test_an_empty_cohort_is_page_1_of_1_whatever_page_was_asked():
     page = query.grid_page(COURSE, GridParams(page=3), schedule(24))
     assert (page.rows, page.number, page.pages, page.has_previous, page.has_next) == ([], 1, 1, False, False)
+
+
+def test_emails_are_distinct_and_sorted():
+    sched = schedule(24)
+    add_learner("b", email="shared@example.org")
+    add_learner("a", email="shared@example.org")  # two accounts, one mailbox: listed once
+    add_learner("c", email="chief@example.org")
+    add_learner("d", email="")
+    assert query.emails(COURSE, GridParams(), sched) == ["chief@example.org", "shared@example.org"]
+
+
+@pytest.mark.parametrize("learner_id", ["\ud800", "a\x00b", "", 7, None])
+def test_a_learner_id_the_database_cannot_hold_is_not_found(learner_id):
+    from elsx.errors import NotFound  # pylint: disable=import-outside-toplevel
+    add_learner("a")
+    with pytest.raises(NotFound):
+        query.learner_detail(COURSE, learner_id, schedule(24))
