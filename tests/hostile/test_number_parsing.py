@@ -30,7 +30,6 @@ NOT_REQUEST_NUMBERS = {
     ("elsx/certificates/views.py", "status_list"): "a setting (the status list's max-age)",
     ("elsx/certificates/glyphs.py", "_ranges"): "unicode-range in the bundled fonts.css",
     ("elsx/credentials/keys.py", "parse"): "the keyring from settings or its file",
-    ("elsx/cohort/query.py", "<module>"): "constant defaults",
     ("elsx/cohort/seed.py", "*"): "demo data from a seeded random generator",
     ("elsx/management/commands/elsx_seed_demo.py", "complete"): "demo minutes from the curriculum's own hours",
     ("elsx/curriculum.py", "*"): "the bundled curriculum files, checked by `elsx.curriculum check`",
