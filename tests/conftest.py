@@ -20,6 +20,16 @@ def instant_completion(monkeypatch):
         monkeypatch.setitem(conf.DEFAULTS, key, value)
 
 
+@pytest.fixture(autouse=True)
+def no_language_left_active():
+    """A request with Accept-Language: es-419 leaves Spanish active in the thread (LocaleMiddleware
+    activates it and nothing resets it): every test starts and ends in the default language."""
+    from django.utils import translation
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def commission_off():
     """The commission requirements (final, evaluation, capstone review, affirmation; on by default in
